@@ -1,0 +1,158 @@
+"""The per-process store of catalog snapshots, and the listener that keeps them current.
+
+Note [catalog reload ordering]: a metadata change commits (rows, DDL, version bump, NOTIFY)
+in one transaction. The process that made it refreshes its own snapshot before answering, so
+its next request sees the change. Every other process LISTENs on `crm_catalog` and reloads the
+workspace named in the payload when the payload's version is newer than its snapshot. Reloads
+are single-flight per workspace and swap one reference, so a request never sees a half-built
+model. A periodic version poll covers a notification lost while the listener reconnected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from uuid import UUID
+
+import asyncpg
+
+from app.catalog.snapshot import Catalog
+from app.db.database import Database
+from app.metadata import store as metadata_store
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "crm_catalog"
+
+
+class CatalogStore:
+    def __init__(self, db: Database, *, poll_interval: float = 5.0) -> None:
+        self._db = db
+        self._snapshots: dict[UUID, Catalog] = {}
+        self._locks: dict[UUID, asyncio.Lock] = {}
+        self._poll_interval = poll_interval
+        self._listener: asyncpg.Connection | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+
+    def cached(self, workspace_id: UUID) -> Catalog | None:
+        return self._snapshots.get(workspace_id)
+
+    async def get(self, workspace_id: UUID) -> Catalog:
+        """The current snapshot; loaded on first use."""
+        snapshot = self._snapshots.get(workspace_id)
+        if snapshot is not None:
+            return snapshot
+        return await self.refresh(workspace_id)
+
+    async def refresh(self, workspace_id: UUID, *, min_version: int | None = None) -> Catalog:
+        """Reload from the database unless a snapshot at `min_version` or newer is already here.
+        Concurrent callers for one workspace share one load."""
+        lock = self._locks.setdefault(workspace_id, asyncio.Lock())
+        async with lock:
+            current = self._snapshots.get(workspace_id)
+            if current is not None and min_version is not None and current.version >= min_version:
+                return current
+            async with self._db.connection() as conn:
+                snapshot = await load_catalog(conn, workspace_id)
+            if current is None or snapshot.version >= current.version:
+                self._snapshots[workspace_id] = snapshot
+            return self._snapshots[workspace_id]
+
+    async def start(self, *, listen: bool = True) -> None:
+        """Begin listening for version bumps (unless `listen` is False) and polling as a safety
+        net."""
+        self._stopping = False
+        if listen:
+            await self._connect_listener()
+        self._tasks.append(asyncio.create_task(self._poll_loop(), name="catalog-poll"))
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._listener is not None and not self._listener.is_closed():
+            await self._listener.close()
+        self._listener = None
+
+    async def _connect_listener(self) -> None:
+        conn = await asyncpg.connect(self._db.url)
+        await conn.add_listener(CHANNEL, self._on_notify)
+        conn.add_termination_listener(self._on_listener_lost)
+        self._listener = conn
+
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            workspace_text, version_text = payload.split(":", 1)
+            workspace_id, version = UUID(workspace_text), int(version_text)
+        except ValueError:
+            log.warning("ignoring malformed catalog notification")
+            return
+        current = self._snapshots.get(workspace_id)
+        if current is None or current.version >= version:
+            return
+        self._tasks.append(
+            asyncio.get_running_loop().create_task(
+                self._refresh_quietly(workspace_id, version), name="catalog-refresh"
+            )
+        )
+
+    def _on_listener_lost(self, _conn: object) -> None:
+        if self._stopping:
+            return
+        log.warning("catalog listener connection lost; reconnecting")
+        self._tasks.append(asyncio.get_running_loop().create_task(self._reconnect()))
+
+    async def _reconnect(self) -> None:
+        delay = 0.1
+        while not self._stopping:
+            try:
+                await self._connect_listener()
+                await self._check_versions()
+                return
+            except (OSError, asyncpg.PostgresError):
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def _refresh_quietly(self, workspace_id: UUID, version: int) -> None:
+        try:
+            await self.refresh(workspace_id, min_version=version)
+        except Exception:
+            log.exception("catalog reload failed for workspace %s", workspace_id)
+
+    async def _poll_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._poll_interval)
+            try:
+                await self._check_versions()
+            except (OSError, asyncpg.PostgresError):
+                log.warning("catalog version poll failed", exc_info=True)
+            self._tasks = [t for t in self._tasks if not t.done() or t.get_name() == "catalog-poll"]
+
+    async def _check_versions(self) -> None:
+        if not self._snapshots:
+            return
+        async with self._db.connection() as conn:
+            rows = await conn.fetch(
+                "SELECT id, metadata_version FROM core.workspace WHERE id = ANY($1::uuid[])",
+                list(self._snapshots),
+            )
+        for row in rows:
+            current = self._snapshots.get(row["id"])
+            if current is not None and current.version < row["metadata_version"]:
+                await self._refresh_quietly(row["id"], row["metadata_version"])
+
+
+async def load_catalog(conn: asyncpg.Connection, workspace_id: UUID) -> Catalog:
+    """Read one workspace's model at one version (in one snapshot-isolated transaction)."""
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        workspace = await metadata_store.get_workspace(conn, workspace_id)
+        if workspace is None:
+            raise LookupError(f"workspace {workspace_id} does not exist")
+        objects = await metadata_store.load_objects(conn, workspace_id)
+    return Catalog.build(workspace.id, workspace.schema_name, workspace.metadata_version, objects)

@@ -1,0 +1,279 @@
+"""The `crm` command: serve, migrate, and manage workspaces and API keys.
+
+crm up                      migrate, create the default workspace (and print its first
+                            admin key, once), then serve: what `make run` runs
+crm serve [--host --port]   serve the API
+crm migrate                 bring the core schema to the head revision
+crm workspace create NAME   a workspace with Twenty's standard objects
+crm workspace list
+crm apikey create --workspace W --name N [--expires-at DATE] [--role LABEL] [--json]
+crm apikey list [--workspace W] [--json]
+crm apikey revoke ID
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+import typer
+
+from app.auth import api_keys
+from app.config import ConfigError, Settings, load_settings
+from app.db import migrate as migrations
+from app.db.database import Database
+from app.db.location import resolve_database_url
+from app.errors import AppError
+from app.metadata import roles, store
+from app.metadata.workspaces import create_workspace
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="CRM API server")
+workspace_cli = typer.Typer(no_args_is_help=True, help="Workspaces")
+apikey_cli = typer.Typer(no_args_is_help=True, help="API keys")
+cli.add_typer(workspace_cli, name="workspace")
+cli.add_typer(apikey_cli, name="apikey")
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _run(work: Callable[[Settings, Database], Awaitable[T]]) -> T:
+    """Run `work` against the configured database (starting the embedded one if needed)."""
+    settings = _settings()
+
+    async def main() -> T:
+        db = Database(await resolve_database_url(settings), min_size=1, max_size=2)
+        await db.open()
+        try:
+            return await work(settings, db)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(main())
+    except AppError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _migrate(settings: Settings) -> None:
+    async def url() -> str:
+        return await resolve_database_url(settings)
+
+    migrations.upgrade(asyncio.run(url()))
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the core schema to the head revision."""
+    _migrate(_settings())
+    typer.echo(f"core schema at revision {migrations.head_revision()}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default: PORT or 3000)")] = None,
+) -> None:
+    """Serve the API."""
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = _settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+    )
+
+
+@cli.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default: PORT or 3000)")] = None,
+) -> None:
+    """Migrate, make sure the default workspace exists, then serve."""
+    settings = _settings()
+    _migrate(settings)
+
+    async def bootstrap(settings: Settings, db: Database) -> tuple[str, str | None]:
+        async with db.transaction() as conn:
+            workspace = await store.find_workspace(conn, settings.default_workspace)
+            if workspace is not None:
+                return workspace.name, None
+            workspace = await create_workspace(conn, settings.default_workspace)
+            admin = await roles.role_by_label(conn, workspace.id, roles.ADMIN)
+            _key, token = await api_keys.create_api_key(
+                conn,
+                secret=settings.resolved_secret(),
+                workspace_id=workspace.id,
+                name="admin",
+                role_id=admin.id if admin else None,
+            )
+            return workspace.name, token
+
+    name, token = _run(bootstrap)
+    if token is not None:
+        typer.echo(
+            f"\nCreated workspace '{name}' with Twenty's standard objects.\n"
+            f"Admin API key (shown once, keep it safe):\n\n    {token}\n\n"
+            f"Try: curl -H 'Authorization: Bearer {token}' "
+            f"http://{host or settings.host}:{port or settings.port}/rest/people\n"
+        )
+    serve(host=host, port=port)
+
+
+@workspace_cli.command("create")
+def workspace_create(name: str) -> None:
+    """Create a workspace with Twenty's standard objects."""
+
+    async def work(_settings: Settings, db: Database) -> tuple[store.Workspace, float]:
+        started = time.perf_counter()
+        async with db.transaction() as conn:
+            workspace = await create_workspace(conn, name)
+        return workspace, time.perf_counter() - started
+
+    workspace, seconds = _run(work)
+    typer.echo(
+        f"created workspace '{workspace.name}' ({workspace.id}, schema {workspace.schema_name}) "
+        f"in {seconds * 1000:.0f} ms"
+    )
+
+
+@workspace_cli.command("list")
+def workspace_list() -> None:
+    """List workspaces."""
+
+    async def work(_settings: Settings, db: Database) -> list[store.Workspace]:
+        async with db.connection() as conn:
+            return await store.list_workspaces(conn)
+
+    for workspace in _run(work):
+        typer.echo(f"{workspace.id}  {workspace.name}  {workspace.schema_name}")
+
+
+def _parse_expiry(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        typer.echo(f"error: --expires-at '{text}' is not an ISO date (e.g. 2027-01-31)", err=True)
+        raise typer.Exit(2) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _key_json(key: api_keys.ApiKey) -> dict[str, Any]:
+    return {
+        "id": str(key.id),
+        "workspaceId": str(key.workspace_id),
+        "name": key.name,
+        "roleId": str(key.role_id) if key.role_id else None,
+        "status": key.status,
+        "tokenHint": key.token_hint,
+        "expiresAt": key.expires_at.isoformat() if key.expires_at else None,
+        "revokedAt": key.revoked_at.isoformat() if key.revoked_at else None,
+        "lastUsedAt": key.last_used_at.isoformat() if key.last_used_at else None,
+        "createdAt": key.created_at.isoformat(),
+    }
+
+
+@apikey_cli.command("create")
+def apikey_create(
+    workspace: Annotated[str, typer.Option(help="workspace name or id")],
+    name: Annotated[str, typer.Option(help="a name to recognise the key by")],
+    expires_at: Annotated[str | None, typer.Option(help="ISO date or datetime")] = None,
+    role: Annotated[str, typer.Option(help="role label")] = roles.ADMIN,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Create an API key and print its token (once)."""
+    expiry = _parse_expiry(expires_at)
+
+    async def work(settings: Settings, db: Database) -> tuple[api_keys.ApiKey, str]:
+        async with db.transaction() as conn:
+            found = await store.find_workspace(conn, workspace)
+            if found is None:
+                raise AppError(f"workspace '{workspace}' not found")
+            role_row = await roles.role_by_label(conn, found.id, role)
+            if role_row is None:
+                raise AppError(f"role '{role}' not found in workspace '{found.name}'")
+            return await api_keys.create_api_key(
+                conn,
+                secret=settings.resolved_secret(),
+                workspace_id=found.id,
+                name=name,
+                role_id=role_row.id,
+                expires_at=expiry,
+            )
+
+    key, token = _run(work)
+    if as_json:
+        typer.echo(json.dumps({**_key_json(key), "token": token}))
+    else:
+        typer.echo(f"API key {key.id} ('{key.name}'). Token, shown once:\n{token}")
+
+
+@apikey_cli.command("list")
+def apikey_list(
+    workspace: Annotated[str | None, typer.Option(help="workspace name or id")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """List API keys (never their tokens)."""
+
+    async def work(_settings: Settings, db: Database) -> list[api_keys.ApiKey]:
+        async with db.connection() as conn:
+            workspace_id = None
+            if workspace is not None:
+                found = await store.find_workspace(conn, workspace)
+                if found is None:
+                    raise AppError(f"workspace '{workspace}' not found")
+                workspace_id = found.id
+            return await api_keys.list_api_keys(conn, workspace_id)
+
+    keys = _run(work)
+    if as_json:
+        typer.echo(json.dumps([_key_json(k) for k in keys]))
+        return
+    for key in keys:
+        typer.echo(f"{key.id}  {key.name:<20} {key.status:<8} {key.token_hint or ''}")
+
+
+@apikey_cli.command("revoke")
+def apikey_revoke(key_id: str) -> None:
+    """Revoke an API key: it stops working at once."""
+    try:
+        parsed = UUID(key_id)
+    except ValueError:
+        typer.echo(f"error: '{key_id}' is not a valid key id (a UUID)", err=True)
+        raise typer.Exit(2) from None
+
+    async def work(_settings: Settings, db: Database) -> api_keys.ApiKey:
+        async with db.transaction() as conn:
+            return await api_keys.revoke_api_key(conn, parsed)
+
+    key = _run(work)
+    typer.echo(f"revoked API key {key.id} ('{key.name}')")
+
+
+def main() -> None:
+    try:
+        cli()
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,185 @@
+"""The error vocabulary: every failure the server reports, with a stable code and a status.
+
+Each error is raised once, where it is detected, and rendered once per transport: REST turns it
+into Twenty's envelope ``{"statusCode", "error", "messages"}`` plus our additive ``code`` and
+``hint``; GraphQL puts ``code`` into ``extensions.code``.
+
+    AppError                                  (code, status, error name)
+    ├── BadRequest                   400      BAD_REQUEST
+    │   ├── InvalidParameter         400      INVALID_PARAMETER   a query parameter's value
+    │   ├── UnknownParameter         400      UNKNOWN_PARAMETER   a query parameter we do not know
+    │   ├── InvalidFilter            400      INVALID_FILTER      the `filter` grammar
+    │   ├── InvalidOrderBy           400      INVALID_ORDER_BY    the `order_by` grammar
+    │   ├── InvalidCursor            400      INVALID_CURSOR      starting_after / ending_before
+    │   ├── InvalidPath              400      INVALID_PATH        a /rest path Twenty would refuse
+    │   ├── ObjectNotFound           400      OBJECT_NOT_FOUND    unknown object in a path
+    │   ├── FieldNotFound            400      FIELD_NOT_FOUND     unknown field (with a suggestion)
+    │   ├── InvalidFieldValue        400      INVALID_FIELD_VALUE a value that does not fit
+    │   ├── InvalidBody              400      INVALID_BODY        a request body of the wrong shape
+    │   ├── DuplicateEntry           400      DUPLICATE_ENTRY     a unique constraint
+    │   ├── TooManyRecords           400      TOO_MANY_RECORDS    batch size limit
+    │   ├── MissingFilter            400      FILTER_REQUIRED     bulk write without a filter
+    │   └── PermissionDenied         400      PERMISSION_DENIED   "User does not have permission"
+    ├── Unauthenticated              401      UNAUTHENTICATED     missing/bad/revoked/expired key
+    ├── NotFound                     404      NOT_FOUND
+    │   └── RecordNotFound           404      RECORD_NOT_FOUND
+    ├── Conflict                     409      CONFLICT
+    ├── RateLimited                  429      RATE_LIMITED
+    ├── ServiceUnavailable           503      SERVICE_UNAVAILABLE
+    └── InternalError                500      INTERNAL_ERROR      never with a raw message
+
+Twenty's clients read ``error`` (an exception class name such as ``BadRequestException``) and
+``messages``; our clients may rely on ``code``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+
+class AppError(Exception):
+    """Base of every error the server reports on purpose."""
+
+    code: ClassVar[str] = "INTERNAL_ERROR"
+    status: ClassVar[int] = 500
+    error: ClassVar[str] = "InternalServerErrorException"
+    graphql_code: ClassVar[str] = "INTERNAL_SERVER_ERROR"
+
+    def __init__(self, message: str, *, hint: str | None = None, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.context = context
+
+    def to_rest(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "statusCode": self.status,
+            "error": self.error,
+            "messages": [self.message],
+            "code": self.code,
+        }
+        if self.hint:
+            body["hint"] = self.hint
+        return body
+
+
+class BadRequest(AppError):
+    code = "BAD_REQUEST"
+    status = 400
+    error = "BadRequestException"
+    graphql_code = "BAD_USER_INPUT"
+
+
+class InvalidParameter(BadRequest):
+    code = "INVALID_PARAMETER"
+
+
+class UnknownParameter(BadRequest):
+    code = "UNKNOWN_PARAMETER"
+
+
+class InvalidFilter(BadRequest):
+    code = "INVALID_FILTER"
+
+
+class InvalidOrderBy(BadRequest):
+    code = "INVALID_ORDER_BY"
+
+
+class InvalidCursor(BadRequest):
+    code = "INVALID_CURSOR"
+
+
+class InvalidPath(BadRequest):
+    code = "INVALID_PATH"
+
+
+class ObjectNotFound(BadRequest):
+    code = "OBJECT_NOT_FOUND"
+
+
+class FieldNotFound(BadRequest):
+    code = "FIELD_NOT_FOUND"
+
+
+class InvalidFieldValue(BadRequest):
+    code = "INVALID_FIELD_VALUE"
+
+
+class InvalidBody(BadRequest):
+    code = "INVALID_BODY"
+
+
+class DuplicateEntry(BadRequest):
+    code = "DUPLICATE_ENTRY"
+
+
+class TooManyRecords(BadRequest):
+    code = "TOO_MANY_RECORDS"
+
+
+class MissingFilter(BadRequest):
+    code = "FILTER_REQUIRED"
+
+
+class PermissionDenied(BadRequest):
+    """Twenty's REST answers 400 here and its clients expect it; GraphQL says FORBIDDEN."""
+
+    code = "PERMISSION_DENIED"
+    graphql_code = "FORBIDDEN"
+
+
+class Unauthenticated(AppError):
+    code = "UNAUTHENTICATED"
+    status = 401
+    error = "UNAUTHENTICATED"
+    graphql_code = "UNAUTHENTICATED"
+
+
+class NotFound(AppError):
+    code = "NOT_FOUND"
+    status = 404
+    error = "NotFoundException"
+    graphql_code = "NOT_FOUND"
+
+
+class RecordNotFound(NotFound):
+    code = "RECORD_NOT_FOUND"
+
+
+class Conflict(AppError):
+    code = "CONFLICT"
+    status = 409
+    error = "ConflictException"
+    graphql_code = "CONFLICT"
+
+
+class RateLimited(AppError):
+    code = "RATE_LIMITED"
+    status = 429
+    error = "TooManyRequestsException"
+    graphql_code = "LIMIT_REACHED"
+
+
+class ServiceUnavailable(AppError):
+    code = "SERVICE_UNAVAILABLE"
+    status = 503
+    error = "ServiceUnavailableException"
+    graphql_code = "SERVICE_UNAVAILABLE"
+
+
+class InternalError(AppError):
+    pass
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest valid name to `name`, for "did you mean" hints; None when nothing is close."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    best = suggest(name, candidates)
+    return f"Did you mean '{best}'?" if best else None

@@ -1,0 +1,307 @@
+"""Validation and coercion of one API value (JSON-decoded, or a filter literal) into one column.
+
+Writes and filters share `coerce_scalar`; filters add the string forms a REST query carries
+(`"true"`, `"100"`) through `coerce_filter_scalar`. Every failure is an `InvalidFieldValue`
+whose message names the field: "Invalid value for field 'employees': expected a number, got 'abc'".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+from uuid import UUID
+
+from app.errors import InvalidFieldValue, did_you_mean
+from app.metadata.field_types.kinds import ScalarKind
+
+# PostgreSQL's numeric input syntax (surrounding blanks are stripped first).
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SHOWN_CHARS = 60
+_SHOWN_OPTIONS = 20
+
+
+def describe(value: Any) -> str:
+    """A short, JSON-flavoured rendering of a bad value for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= _SHOWN_CHARS else value[: _SHOWN_CHARS - 3] + "..."
+        return f"'{shown}'"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def invalid_value(field_name: str, detail: str, *, hint: str | None = None) -> InvalidFieldValue:
+    return InvalidFieldValue(
+        f"Invalid value for field '{field_name}': {detail}",
+        hint=hint,
+        field=field_name,
+        detail=detail,
+    )
+
+
+def _fail(field_name: str, expected: str, value: Any) -> NoReturn:
+    raise invalid_value(field_name, f"expected {expected}, got {describe(value)}")
+
+
+def _options_text(allowed: tuple[str, ...]) -> str:
+    if not allowed:
+        return "the field has no options"
+    shown = ", ".join(allowed[:_SHOWN_OPTIONS])
+    more = ", ..." if len(allowed) > _SHOWN_OPTIONS else ""
+    return f"expected one of {shown}{more}"
+
+
+def check_option(value: str, allowed: tuple[str, ...], field_name: str, *, filtering: bool) -> str:
+    """An option value, or an error in Twenty's words (they differ between writes and filters)."""
+    if value in allowed:
+        return value
+    if filtering:
+        detail = f"enum value '{value}' not available in '{field_name}'"
+    else:
+        detail = f'invalid input value for enum: "{value}"'
+    raise invalid_value(
+        field_name, f"{detail} ({_options_text(allowed)})", hint=did_you_mean(value, allowed)
+    )
+
+
+def _text(value: Any, field_name: str) -> str:
+    if not isinstance(value, str):
+        _fail(field_name, "text", value)
+    if "\x00" in value:
+        raise invalid_value(field_name, "text cannot contain NUL characters")
+    return value
+
+
+def _coerce_text(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    text = _text(value, field_name)
+    if allowed is not None:
+        check_option(text, allowed, field_name, filtering=False)
+    return text
+
+
+def _coerce_uuid(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    if isinstance(value, UUID):
+        return value
+    if isinstance(value, str):
+        try:
+            return UUID(value)
+        except ValueError:
+            pass
+    _fail(field_name, "a UUID", value)
+
+
+def _coerce_float(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    # bool is an int in Python; `true` is not a number in JSON.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if math.isfinite(number):
+            return number
+    _fail(field_name, "a number", value)
+
+
+def _coerce_numeric(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    """Numbers or numeric strings, as Twenty's BigFloat does; '' means null."""
+    if isinstance(value, bool):
+        _fail(field_name, "a number", value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        if value.is_finite():
+            return value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text == "":
+            return None
+        if _NUMBER_TEXT.fullmatch(text):
+            try:
+                return Decimal(text)
+            except InvalidOperation:
+                pass
+    _fail(field_name, "a number", value)
+
+
+def _coerce_boolean(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    if isinstance(value, bool):
+        return value
+    _fail(field_name, "true or false", value)
+
+
+def _coerce_date(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+        try:
+            return datetime.fromisoformat(value).date()
+        except ValueError:
+            pass
+    _fail(field_name, "a date (YYYY-MM-DD)", value)
+
+
+def _coerce_date_time(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    moment: datetime | None = None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        # JavaScript's `new Date(number)`: milliseconds since the epoch.
+        try:
+            moment = datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            moment = None
+    if moment is None:
+        _fail(field_name, "an ISO 8601 date-time", value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+_JSON_TYPES = (dict, list, str, int, float, bool)
+
+
+def _coerce_json(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    if isinstance(value, _JSON_TYPES):
+        return value
+    _fail(field_name, "a JSON value", value)
+
+
+def _coerce_text_array(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    if not isinstance(value, list | tuple):
+        _fail(field_name, "a list of strings", value)
+    return [_text(item, field_name) for item in value]
+
+
+def _coerce_select(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    if not isinstance(value, str):
+        _fail(field_name, "an option value", value)
+    if allowed is not None:
+        check_option(value, allowed, field_name, filtering=False)
+    return value
+
+
+def _coerce_multi_select(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    if not isinstance(value, list | tuple):
+        _fail(field_name, "a list of option values", value)
+    seen: set[str] = set()
+    for item in value:
+        _coerce_select(item, field_name, allowed)
+        if item in seen:
+            raise invalid_value(field_name, f"option '{item}' is listed twice")
+        seen.add(item)
+    return list(value)
+
+
+def _coerce_ts_vector(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
+    return _text(value, field_name)
+
+
+_Coercer = Callable[[Any, str, tuple[str, ...] | None], Any]
+
+_COERCERS: dict[ScalarKind, _Coercer] = {
+    ScalarKind.TEXT: _coerce_text,
+    ScalarKind.UUID: _coerce_uuid,
+    ScalarKind.FLOAT: _coerce_float,
+    ScalarKind.NUMERIC: _coerce_numeric,
+    ScalarKind.BOOLEAN: _coerce_boolean,
+    ScalarKind.DATE: _coerce_date,
+    ScalarKind.DATE_TIME: _coerce_date_time,
+    ScalarKind.JSON: _coerce_json,
+    ScalarKind.TEXT_ARRAY: _coerce_text_array,
+    ScalarKind.SELECT: _coerce_select,
+    ScalarKind.MULTI_SELECT: _coerce_multi_select,
+    ScalarKind.TS_VECTOR: _coerce_ts_vector,
+}
+
+
+def coerce_scalar(
+    kind: ScalarKind, value: Any, *, field_name: str, allowed: tuple[str, ...] | None = None
+) -> Any:
+    """A JSON value -> the Python value asyncpg writes into a column of `kind`; None stays None.
+
+    `allowed` restricts TEXT, SELECT and MULTI_SELECT values to a set of options.
+    """
+    if value is None:
+        return None
+    return _COERCERS[kind](value, field_name, allowed)
+
+
+# A filter on an array column compares elements: `tags[containsAny]:[a,b]`.
+_ELEMENT_KIND = {ScalarKind.TEXT_ARRAY: ScalarKind.TEXT, ScalarKind.MULTI_SELECT: ScalarKind.SELECT}
+
+
+def coerce_filter_scalar(
+    kind: ScalarKind, value: Any, *, field_name: str, allowed: tuple[str, ...] | None = None
+) -> Any:
+    """A filter literal -> the Python value to compare a column of `kind` with.
+
+    A list (for `in`, `containsAny`) is coerced element by element. Array columns take their
+    elements' kind. JSON columns take the literal as is (`secondaryLinks[like]:"%x%"`).
+    """
+    if kind is ScalarKind.JSON:
+        return value
+    element_kind = _ELEMENT_KIND.get(kind, kind)
+    if isinstance(value, list | tuple):
+        return [_coerce_filter_one(element_kind, item, field_name, allowed) for item in value]
+    return _coerce_filter_one(element_kind, value, field_name, allowed)
+
+
+def _coerce_filter_one(
+    kind: ScalarKind, value: Any, field_name: str, allowed: tuple[str, ...] | None
+) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if kind is ScalarKind.BOOLEAN:
+            return _boolean_text(value, field_name)
+        if kind is ScalarKind.FLOAT:
+            return _float_text(value, field_name)
+    if allowed is not None and kind in (ScalarKind.SELECT, ScalarKind.TEXT):
+        if not isinstance(value, str):
+            _fail(field_name, "an option value", value)
+        return check_option(value, allowed, field_name, filtering=True)
+    return coerce_scalar(kind, value, field_name=field_name)
+
+
+def _boolean_text(value: str, field_name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    _fail(field_name, "true or false", value)
+
+
+def _float_text(value: str, field_name: str) -> float:
+    text = value.strip()
+    if _NUMBER_TEXT.fullmatch(text):
+        number = float(text)
+        if math.isfinite(number):
+            return number
+    _fail(field_name, "a number", value)

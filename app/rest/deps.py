@@ -1,0 +1,46 @@
+"""FastAPI dependencies that read like English at the route: who calls, which model, which pool."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.auth.api_keys import Principal
+from app.catalog.snapshot import Catalog
+from app.db.database import Database
+from app.state import AppState
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.crm
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+async def get_principal(request: Request, state: StateDep) -> Principal:
+    async with state.db.connection() as conn:
+        principal = await state.authenticator.authenticate(
+            conn, request.headers.get("authorization")
+        )
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def get_catalog(principal: PrincipalDep, state: StateDep) -> Catalog:
+    return await state.catalogs.get(principal.workspace_id)
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+def get_database(state: StateDep) -> Database:
+    return state.db
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]

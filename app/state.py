@@ -1,0 +1,37 @@
+"""What one server process holds for its lifetime: settings, pool, catalogs, authenticator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth.api_keys import Authenticator
+from app.catalog.store import CatalogStore
+from app.config import Settings
+from app.db.database import Database
+from app.db.location import resolve_database_url
+
+
+@dataclass(slots=True)
+class AppState:
+    settings: Settings
+    db: Database
+    catalogs: CatalogStore
+    authenticator: Authenticator
+
+    @classmethod
+    async def open(cls, settings: Settings) -> AppState:
+        url = await resolve_database_url(settings)
+        db = Database(url, max_size=settings.db_pool_size)
+        await db.open()
+        catalogs = CatalogStore(db)
+        await catalogs.start()
+        return cls(
+            settings=settings,
+            db=db,
+            catalogs=catalogs,
+            authenticator=Authenticator(settings.resolved_secret()),
+        )
+
+    async def close(self) -> None:
+        await self.catalogs.stop()
+        await self.db.close()
