@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.config import Settings, get_settings
-from app.rest import errors, health
+from app.rest import core, errors, health
 from app.rest.responses import FastJSONResponse
 from app.state import AppState
 
@@ -36,4 +36,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(health.router)
+    app.include_router(core.router)
     return app

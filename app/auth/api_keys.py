@@ -56,6 +56,7 @@ class Principal:
     workspace_id: UUID
     api_key_id: UUID
     role_id: UUID | None
+    name: str = "API"
 
 
 def new_token() -> str:
@@ -147,7 +148,7 @@ class Authenticator:
         token = _bearer_token(authorization)
         digest = hash_token(self._secret, token)
         row = await conn.fetchrow(
-            "SELECT id, workspace_id, role_id, token_hash, expires_at, revoked_at "
+            "SELECT id, workspace_id, role_id, name, token_hash, expires_at, revoked_at "
             "FROM core.api_key WHERE token_hash = $1",
             digest,
         )
@@ -159,7 +160,10 @@ class Authenticator:
             raise Unauthenticated("Token has expired.")
         await self._touch(conn, row["id"])
         return Principal(
-            workspace_id=row["workspace_id"], api_key_id=row["id"], role_id=row["role_id"]
+            workspace_id=row["workspace_id"],
+            api_key_id=row["id"],
+            role_id=row["role_id"],
+            name=row["name"],
         )
 
     async def _touch(self, conn: asyncpg.Connection, key_id: UUID) -> None:

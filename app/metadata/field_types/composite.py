@@ -20,7 +20,7 @@ from app.metadata.field_types.coercion import (
     describe,
     invalid_value,
 )
-from app.metadata.field_types.defaults import invalid_default, unquote
+from app.metadata.field_types.defaults import default_literal, invalid_default
 from app.metadata.field_types.handler import Column, SubField, TypeHandler, column_name
 from app.metadata.field_types.kinds import DUMPERS, Dumper, ScalarKind
 from app.metadata.model import FieldMeta
@@ -29,7 +29,7 @@ from app.metadata.model import FieldMeta
 Normalizer = Callable[[Any, str], Any]
 
 
-def _empty_text() -> Any:
+def empty_text() -> Any:
     return ""
 
 
@@ -41,7 +41,7 @@ def _null() -> Any:
     return None
 
 
-_NATURAL_EMPTY: dict[ScalarKind, Callable[[], Any]] = {ScalarKind.TEXT: _empty_text}
+_NATURAL_EMPTY: dict[ScalarKind, Callable[[], Any]] = {ScalarKind.TEXT: empty_text}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,9 @@ class CompositeHandler(TypeHandler):
                 self._part_or_fail(field, sub)
             return {
                 column_name(field.name, part.name): (
-                    part.coerce(unquote(raw[part.name]), f"{field.name}.{part.name}")
+                    part.coerce(
+                        default_literal(part.kind, raw[part.name]), f"{field.name}.{part.name}"
+                    )
                     if part.name in raw
                     else part.empty_value()
                 )

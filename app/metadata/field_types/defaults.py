@@ -8,6 +8,7 @@ Field metadata stores defaults as JSON in Twenty's convention: strings are SQL-q
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,6 +27,18 @@ def unquote(raw: Any) -> Any:
     if isinstance(raw, list):
         return [unquote(item) for item in raw]
     return raw
+
+
+def default_literal(kind: ScalarKind, raw: Any) -> Any:
+    """A stored default as a value of `kind`: unquoted, and for JSON columns a quoted JSON text
+    (Twenty stores `"'[]'"` for an empty list) parsed."""
+    value = unquote(raw)
+    if kind is ScalarKind.JSON and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _now() -> datetime:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 from app.metadata.enums import FieldType
+from app.metadata.field_types.composite import empty_list, empty_text
 from app.metadata.field_types.composite_types import COMPOSITES
 from app.metadata.field_types.handler import TypeHandler
 from app.metadata.field_types.kinds import ScalarKind
@@ -19,17 +19,9 @@ from app.metadata.field_types.scalar import (
 )
 
 
-def _empty_text() -> Any:
-    return ""  # Twenty's TEXT default (spec §1.9)
-
-
-def _empty_list() -> Any:
-    return []
-
-
 def _build() -> dict[FieldType, TypeHandler]:
     handlers: list[TypeHandler] = [
-        ScalarHandler(FieldType.TEXT, ScalarKind.TEXT, _empty_text),
+        ScalarHandler(FieldType.TEXT, ScalarKind.TEXT, empty_text),  # '' as Twenty (spec §1.9)
         ScalarHandler(FieldType.UUID, ScalarKind.UUID),
         ScalarHandler(FieldType.NUMBER, ScalarKind.FLOAT),
         ScalarHandler(FieldType.NUMERIC, ScalarKind.NUMERIC),
@@ -38,7 +30,7 @@ def _build() -> dict[FieldType, TypeHandler]:
         ScalarHandler(FieldType.DATE, ScalarKind.DATE),
         ScalarHandler(FieldType.DATE_TIME, ScalarKind.DATE_TIME),
         ScalarHandler(FieldType.RAW_JSON, ScalarKind.JSON),
-        ScalarHandler(FieldType.ARRAY, ScalarKind.TEXT_ARRAY, _empty_list),
+        ScalarHandler(FieldType.ARRAY, ScalarKind.TEXT_ARRAY, empty_list),
         OptionsHandler(FieldType.SELECT, ScalarKind.SELECT),
         OptionsHandler(FieldType.MULTI_SELECT, ScalarKind.MULTI_SELECT),
         RatingHandler(),

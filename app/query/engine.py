@@ -1,0 +1,387 @@
+"""The query engine: one implementation of every record operation, for every transport.
+
+Each operation runs plan → sql → execute → shape on a connection the caller owns (the caller
+opens the transaction, so a batch is all-or-nothing). Related records are fetched with one
+statement per relation for a whole page, never one per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from app.catalog.snapshot import Catalog
+from app.db.sqltext import ident
+from app.errors import InvalidParameter, MissingFilter, RecordNotFound
+from app.metadata.field_types import handler_for
+from app.metadata.model import ObjectMeta
+from app.query import ast, cursor, dberrors, plan, shape, sql, writes
+from app.query.resolve import resolve_column
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    depth: int = 0
+    fields: tuple[tuple[str, ...], ...] | None = None
+    omit_nulls: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FindMany:
+    filter: ast.Filter | None = None
+    order_by: tuple[ast.OrderTerm, ...] = ()
+    limit: int = 60
+    after: str | None = None
+    before: str | None = None
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    records: list[dict[str, Any]]
+    total_count: int
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+    cursors: list[str]
+
+
+def _with_deleted(node: ast.Filter | None) -> bool:
+    return ast.mentions_field(node, "deletedAt")
+
+
+async def _fetch(conn: asyncpg.Connection, statement: sql.Statement, table: str) -> list[Any]:
+    try:
+        rows: list[Any] = await conn.fetch(statement.sql, *statement.params)
+    except asyncpg.PostgresError as exc:
+        raise dberrors.translate(exc, table) from None
+    return rows
+
+
+async def _embedded(
+    conn: asyncpg.Connection, catalog: Catalog, selection: plan.Selection, rows: Sequence[Any]
+) -> dict[str, dict[Any, dict[str, Any]]]:
+    """For each depth-1 relation, the related records of the whole page, by id."""
+    out: dict[str, dict[Any, dict[str, Any]]] = {}
+    for relation, target in selection.embeds:
+        join = relation.join_column
+        assert join is not None
+        ids = list({row[join] for row in rows if row[join] is not None})
+        if not ids:
+            out[relation.name] = {}
+            continue
+        statement = sql.render_by_ids(catalog.schema, target, ids)
+        related = await _fetch(conn, statement, target.obj.table_name)
+        out[relation.name] = {r["id"]: shape.to_record(target, r) for r in related}
+    return out
+
+
+async def _shape(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    selection: plan.Selection,
+    rows: Sequence[Any],
+    options: ReadOptions,
+) -> list[dict[str, Any]]:
+    embedded = await _embedded(conn, catalog, selection, rows) if selection.embeds else None
+    return shape.to_records(selection, rows, embedded, omit_nulls=options.omit_nulls)
+
+
+def _selection(catalog: Catalog, obj: ObjectMeta, options: ReadOptions) -> plan.Selection:
+    return plan.plan_selection(catalog, obj, depth=options.depth, fields=options.fields)
+
+
+# ---- reads -------------------------------------------------------------------------------
+
+
+async def find_many(
+    conn: asyncpg.Connection, catalog: Catalog, obj: ObjectMeta, request: FindMany
+) -> PageResult:
+    if request.after is not None and request.before is not None:
+        raise InvalidParameter("Use either 'starting_after' or 'ending_before', not both")
+    selection = _selection(catalog, obj, request.options)
+    where = plan.plan_filter(catalog, obj, request.filter)
+    order = plan.plan_order(catalog, obj, request.order_by)
+    sig = cursor.signature(order)
+    after = cursor.decode(request.after, order) if request.after else None
+    before = cursor.decode(request.before, order) if request.before else None
+    read = plan.ReadPlan(
+        schema=catalog.schema,
+        selection=selection,
+        where=where,
+        with_deleted=_with_deleted(request.filter),
+        order=order,
+        page=plan.Page(limit=request.limit, after=after, before=before),
+    )
+    rows = await _fetch(conn, sql.render_read(read), obj.table_name)
+    count_statement = sql.render_count(read)
+    total = await conn.fetchval(count_statement.sql, *count_statement.params)
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    if before is not None:
+        rows.reverse()
+    cursors = [cursor.encode(order, row, sig) for row in rows]
+    records = await _shape(conn, catalog, selection, rows, request.options)
+    return PageResult(
+        records=records,
+        total_count=int(total),
+        has_next_page=more if before is None else True,
+        has_previous_page=(after is not None) if before is None else more,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+        cursors=cursors,
+    )
+
+
+async def find_one(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    record_id: UUID,
+    options: ReadOptions,
+    *,
+    with_deleted: bool = False,
+) -> dict[str, Any] | None:
+    records = await _find_by_ids(conn, catalog, obj, [record_id], options, with_deleted)
+    return records[0] if records else None
+
+
+async def _find_by_ids(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    ids: Sequence[UUID],
+    options: ReadOptions,
+    with_deleted: bool = False,
+) -> list[dict[str, Any]]:
+    selection = _selection(catalog, obj, options)
+    params = sql.Params()
+    placeholder = params.add(list(ids), "uuid[]")
+    deleted = "" if with_deleted else ' AND t."deletedAt" IS NULL'
+    statement = sql.Statement(
+        f"SELECT {sql.select_list(selection.columns)} FROM "
+        f"{sql.table(catalog.schema, obj.table_name)} t "
+        f'WHERE t."id" = ANY({placeholder}){deleted}',
+        tuple(params.values),
+    )
+    rows = await _fetch(conn, statement, obj.table_name)
+    order = {record_id: i for i, record_id in enumerate(ids)}
+    rows.sort(key=lambda r: order.get(r["id"], 0))
+    return await _shape(conn, catalog, selection, rows, options)
+
+
+# ---- writes ------------------------------------------------------------------------------
+
+
+async def _returning(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    statement_sql: str,
+    params: Sequence[Any],
+    options: ReadOptions,
+) -> list[dict[str, Any]]:
+    selection = _selection(catalog, obj, options)
+    full = f"{statement_sql} RETURNING {sql.select_list(selection.columns)}"
+    rows = await _fetch(conn, sql.Statement(full, tuple(params)), obj.table_name)
+    return await _shape(conn, catalog, selection, rows, options)
+
+
+def _column_types(obj: ObjectMeta) -> dict[str, str]:
+    types = {}
+    for f in obj.fields:
+        for column in handler_for(f.type).columns(f):
+            types[column.name] = column.kind.sql_type
+    return types
+
+
+async def create(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    bodies: Sequence[Any],
+    *,
+    actor: Mapping[str, Any],
+    options: ReadOptions,
+    upsert: bool = False,
+    upsert_on: tuple[str, ...] | None = None,
+) -> list[dict[str, Any]]:
+    """Insert (or, with `upsert`, insert-or-update) every record in one statement per shape."""
+    rows = writes.create_rows(obj, bodies, actor=actor)
+    if not upsert:
+        return await _insert(conn, catalog, obj, rows, options, conflict=None)
+    ref = resolve_column(catalog, obj, upsert_on or ("id",), context="upsert_on", allow_hop=False)
+    if ref.field.name != "id" and not ref.field.is_unique:
+        raise InvalidParameter(
+            f"'upsert_on' must name a unique field; '{ref.path}' is not unique",
+            field=ref.path,
+        )
+    # Records that set different fields are upserted separately, so that a field one record
+    # leaves out is never overwritten with its default.
+    groups: dict[frozenset[str], list[writes.RowValues]] = {}
+    for row in rows:
+        groups.setdefault(row.provided, []).append(row)
+    results: list[dict[str, Any]] = []
+    for provided, group in groups.items():
+        results.extend(
+            await _insert(conn, catalog, obj, group, options, conflict=(ref.column, provided))
+        )
+    return results
+
+
+async def _insert(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    rows: Sequence[writes.RowValues],
+    options: ReadOptions,
+    *,
+    conflict: tuple[str, frozenset[str]] | None,
+) -> list[dict[str, Any]]:
+    types = _column_types(obj)
+    columns = list(rows[0].values)
+    params = sql.Params()
+    tuples = []
+    for row in rows:
+        tuples.append(
+            "(" + ", ".join(params.add(row.values.get(c), types[c]) for c in columns) + ")"
+        )
+    statement = (
+        f"INSERT INTO {sql.table(catalog.schema, obj.table_name)} AS t "
+        f"({', '.join(ident(c) for c in columns)}) VALUES {', '.join(tuples)}"
+    )
+    if conflict is not None:
+        column, provided = conflict
+        updates = [c for c in columns if c in provided and c not in ("id", "createdAt")]
+        target = ident(column)
+        if column != "id":
+            target += ' WHERE "deletedAt" IS NULL'
+            if types[column] == "text":
+                target += f" AND {ident(column)} <> ''"
+        sets = [f"{ident(c)} = EXCLUDED.{ident(c)}" for c in updates]
+        sets.append('"updatedAt" = EXCLUDED."updatedAt"')
+        statement += f" ON CONFLICT ({target}) DO UPDATE SET {', '.join(sets)}"
+    return await _returning(conn, catalog, obj, statement, params.values, options)
+
+
+def _required_filter(node: ast.Filter | None, operation: str) -> None:
+    if node is None or (isinstance(node, (ast.And, ast.Or)) and not node.children):
+        raise MissingFilter(f"Filters are mandatory for bulk {operation} operations")
+
+
+async def update(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    body: Any,
+    *,
+    record_id: UUID | None = None,
+    filter: ast.Filter | None = None,
+    options: ReadOptions,
+) -> list[dict[str, Any]]:
+    """Update one record by id (404 if absent) or every record matching a mandatory filter."""
+    if record_id is None:
+        _required_filter(filter, "update")
+    values = writes.update_values(obj, body)
+    types = _column_types(obj)
+    params = sql.Params()
+    sets = [f"{ident(c)} = {params.add(v, types[c])}" for c, v in values.items()]
+    where = _target_where(catalog, obj, params, record_id=record_id, filter=filter)
+    statement = (
+        f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t SET {', '.join(sets)} "
+        f"WHERE {where}"
+    )
+    records = await _returning(conn, catalog, obj, statement, params.values, options)
+    if record_id is not None and not records:
+        raise RecordNotFound("Record not found", id=str(record_id))
+    return records
+
+
+def _target_where(
+    catalog: Catalog,
+    obj: ObjectMeta,
+    params: sql.Params,
+    *,
+    record_id: UUID | None,
+    filter: ast.Filter | None,
+    deleted: bool | None = False,
+) -> str:
+    """Rows an id or a filter names; `deleted` False/True/None = live/soft-deleted/either."""
+    parts = []
+    if record_id is not None:
+        parts.append(f't."id" = {params.add(record_id, "uuid")}')
+    if filter is not None:
+        predicate = plan.plan_filter(catalog, obj, filter)
+        if predicate is not None:
+            parts.append(sql.predicate_sql(catalog.schema, predicate, params))
+        if deleted is False and ast.mentions_field(filter, "deletedAt"):
+            deleted = None
+    if deleted is True:
+        parts.append('t."deletedAt" IS NOT NULL')
+    elif deleted is False:
+        parts.append('t."deletedAt" IS NULL')
+    return " AND ".join(parts) or "true"
+
+
+async def delete(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    *,
+    soft: bool,
+    record_id: UUID | None = None,
+    filter: ast.Filter | None = None,
+    options: ReadOptions,
+) -> list[dict[str, Any]]:
+    """Soft delete (set deletedAt) or destroy, one by id (404 if absent) or many by filter."""
+    if record_id is None:
+        _required_filter(filter, "delete" if soft else "destroy")
+    params = sql.Params()
+    table = sql.table(catalog.schema, obj.table_name)
+    if soft:
+        where = _target_where(catalog, obj, params, record_id=record_id, filter=filter)
+        statement = (
+            f'UPDATE {table} AS t SET "deletedAt" = now(), "updatedAt" = now() WHERE {where}'
+        )
+    else:
+        where = _target_where(
+            catalog,
+            obj,
+            params,
+            record_id=record_id,
+            filter=filter,
+            deleted=None if record_id is not None else False,
+        )
+        statement = f"DELETE FROM {table} AS t WHERE {where}"
+    records = await _returning(conn, catalog, obj, statement, params.values, options)
+    if record_id is not None and not records:
+        raise RecordNotFound("Record not found", id=str(record_id))
+    return records
+
+
+async def restore(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    *,
+    record_id: UUID | None = None,
+    filter: ast.Filter | None = None,
+    options: ReadOptions,
+) -> list[dict[str, Any]]:
+    if record_id is None:
+        _required_filter(filter, "restore")
+    params = sql.Params()
+    where = _target_where(catalog, obj, params, record_id=record_id, filter=filter, deleted=True)
+    statement = (
+        f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t "
+        f'SET "deletedAt" = NULL, "updatedAt" = now() WHERE {where}'
+    )
+    records = await _returning(conn, catalog, obj, statement, params.values, options)
+    if record_id is not None and not records:
+        raise RecordNotFound("Record not found", id=str(record_id))
+    return records

@@ -1,0 +1,233 @@
+"""Plans to SQL text with numbered parameters, for asyncpg. Pure: no I/O, no catalog lookups.
+
+Every identifier goes through `ident` (validated and quoted); every value is a bind parameter
+with an explicit cast, so statements are prepared once per shape and values never reach SQL
+text. The root table is always aliased `t`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.db.sqltext import ident, qualified
+from app.metadata.field_types import ScalarKind
+from app.query.plan import AllOf, AnyOf, Condition, NoneOf, OrderKey, Predicate, ReadPlan, Selection
+from app.query.resolve import ColumnRef
+
+_CMP = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+@dataclass(slots=True)
+class Params:
+    values: list[Any] = field(default_factory=list)
+
+    def add(self, value: Any, sql_type: str) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}::{sql_type}"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    sql: str
+    params: tuple[Any, ...]
+
+
+def table(schema: str, selection_obj_table: str) -> str:
+    return qualified(schema, selection_obj_table)
+
+
+def select_list(columns: Iterable[str], alias: str = "t") -> str:
+    return ", ".join(f"{alias}.{ident(c)}" for c in columns)
+
+
+# ---- expressions -------------------------------------------------------------------------
+
+
+def column_expr(schema: str, ref: ColumnRef, alias: str = "t") -> str:
+    """The column as seen from the root row; through a relation, a correlated sub-select."""
+    if ref.hop is None:
+        return f"{alias}.{ident(ref.column)}"
+    join = ref.hop.field.join_column
+    assert join is not None
+    return (
+        f"(SELECT r.{ident(ref.column)} FROM {qualified(schema, ref.hop.target.table_name)} r "
+        f'WHERE r."id" = {alias}.{ident(join)})'
+    )
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def condition_sql(column: str, kind: ScalarKind, op: str, value: Any, params: Params) -> str:
+    sql_type = kind.sql_type
+    if op == "is":
+        return f"{column} IS NULL" if value == "NULL" else f"{column} IS NOT NULL"
+    if op in _CMP:
+        return f"{column} {_CMP[op]} {params.add(value, sql_type)}"
+    if op == "in":
+        return f"{column} = ANY({params.add(list(value), sql_type + '[]')})"
+    text_column = f"{column}::text" if kind is ScalarKind.JSON else column
+    if op == "like":
+        return f"{text_column} LIKE {params.add(value, 'text')}"
+    if op == "ilike":
+        return f"{text_column} ILIKE {params.add(value, 'text')}"
+    if op == "startsWith":
+        return f"{text_column} LIKE {params.add(_like_escape(value) + '%', 'text')}"
+    if op == "endsWith":
+        return f"{text_column} LIKE {params.add('%' + _like_escape(value), 'text')}"
+    if op == "containsAny":
+        return f"{column} && {params.add(list(value), 'text[]')}"
+    if op == "contains":
+        return f"{column} @> {params.add(list(value), 'text[]')}"
+    if op == "not_contains":
+        return f"NOT coalesce({column} && {params.add(list(value), 'text[]')}, false)"
+    if op == "containsExactly":
+        placeholder = params.add(sorted(set(value)), "text[]")
+        return f"({column} @> {placeholder} AND {column} <@ {placeholder})"
+    if op == "containsIlike":
+        items = [params.add(v, "text") for v in value]
+        tests = " OR ".join(f"x ILIKE {p}" for p in items) or "false"
+        return f"EXISTS (SELECT 1 FROM unnest({column}) AS x WHERE {tests})"
+    if op == "isEmptyArray":
+        empty = f"coalesce(cardinality({column}), 0) = 0"
+        return empty if value else f"NOT ({empty})"
+    if op == "search":
+        return f"{column} @@ plainto_tsquery('simple', {params.add(value, 'text')})"
+    raise ValueError(f"unsupported operator {op}")
+
+
+def predicate_sql(schema: str, node: Predicate, params: Params, alias: str = "t") -> str:
+    if isinstance(node, Condition):
+        ref = node.ref
+        if ref.hop is None:
+            return condition_sql(
+                f"{alias}.{ident(ref.column)}", ref.kind, node.op, node.value, params
+            )
+        join = ref.hop.field.join_column
+        assert join is not None
+        inner = condition_sql(f"r.{ident(ref.column)}", ref.kind, node.op, node.value, params)
+        return (
+            f"EXISTS (SELECT 1 FROM {qualified(schema, ref.hop.target.table_name)} r "
+            f'WHERE r."id" = {alias}.{ident(join)} AND r."deletedAt" IS NULL AND {inner})'
+        )
+    if isinstance(node, AllOf):
+        parts = [predicate_sql(schema, c, params, alias) for c in node.children]
+        return "(" + " AND ".join(parts) + ")" if parts else "true"
+    if isinstance(node, AnyOf):
+        parts = [predicate_sql(schema, c, params, alias) for c in node.children]
+        return "(" + " OR ".join(parts) + ")" if parts else "false"
+    assert isinstance(node, NoneOf)
+    return f"NOT coalesce({predicate_sql(schema, node.child, params, alias)}, false)"
+
+
+def where_sql(
+    schema: str, predicate: Predicate | None, with_deleted: bool, params: Params
+) -> list[str]:
+    parts = [] if with_deleted else ['t."deletedAt" IS NULL']
+    if predicate is not None:
+        parts.append(predicate_sql(schema, predicate, params))
+    return parts
+
+
+# ---- ordering and cursors ----------------------------------------------------------------
+
+
+def _direction(key: OrderKey, backwards: bool) -> tuple[bool, bool]:
+    """(descending, nulls_first) as the SQL runs; backwards pages run the order reversed."""
+    descending, nulls_first = key.direction.descending, key.direction.nulls_first
+    if backwards:
+        return not descending, not nulls_first
+    return descending, nulls_first
+
+
+def order_sql(schema: str, keys: Sequence[OrderKey], backwards: bool) -> str:
+    parts = []
+    for key in keys:
+        descending, nulls_first = _direction(key, backwards)
+        parts.append(
+            f"{column_expr(schema, key.ref)} {'DESC' if descending else 'ASC'} "
+            f"NULLS {'FIRST' if nulls_first else 'LAST'}"
+        )
+    return ", ".join(parts)
+
+
+def cursor_sql(
+    schema: str, keys: Sequence[OrderKey], values: Sequence[Any], backwards: bool, params: Params
+) -> str:
+    """Rows strictly after `values` in the (possibly reversed) order: a keyset predicate that
+    is correct for every direction and NULL placement."""
+    branches = []
+    for i, key in enumerate(keys):
+        terms = [
+            _equal(column_expr(schema, k.ref), k.ref.kind, v, params)
+            for k, v in zip(keys[:i], values[:i], strict=True)
+        ]
+        terms.append(_beyond(schema, key, values[i], backwards, params))
+        branches.append("(" + " AND ".join(terms) + ")")
+    return "(" + " OR ".join(branches) + ")"
+
+
+def _equal(column: str, kind: ScalarKind, value: Any, params: Params) -> str:
+    if value is None:
+        return f"{column} IS NULL"
+    return f"{column} = {params.add(value, kind.sql_type)}"
+
+
+def _beyond(schema: str, key: OrderKey, value: Any, backwards: bool, params: Params) -> str:
+    column = column_expr(schema, key.ref)
+    descending, nulls_first = _direction(key, backwards)
+    if value is None:
+        return f"{column} IS NOT NULL" if nulls_first else "false"
+    comparison = f"{column} {'<' if descending else '>'} {params.add(value, key.ref.kind.sql_type)}"
+    return comparison if nulls_first else f"({comparison} OR {column} IS NULL)"
+
+
+# ---- statements --------------------------------------------------------------------------
+
+
+def render_read(plan: ReadPlan) -> Statement:
+    """The page (limit + 1 rows, to know whether more exist), with order keys as `__o<i>`."""
+    params = Params()
+    obj = plan.selection.obj
+    order_columns = [
+        f'{column_expr(plan.schema, k.ref)} AS "__o{i}"' for i, k in enumerate(plan.order)
+    ]
+    where = where_sql(plan.schema, plan.where, plan.with_deleted, params)
+    backwards = plan.page.backwards if plan.page else False
+    if plan.page is not None:
+        cursor = plan.page.before if backwards else plan.page.after
+        if cursor is not None:
+            where.append(cursor_sql(plan.schema, plan.order, cursor, backwards, params))
+    sql = f"SELECT {select_list(plan.selection.columns)}"
+    if order_columns:
+        sql += ", " + ", ".join(order_columns)
+    sql += f" FROM {qualified(plan.schema, obj.table_name)} t"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if plan.order:
+        sql += " ORDER BY " + order_sql(plan.schema, plan.order, backwards)
+    if plan.page is not None:
+        sql += f" LIMIT {int(plan.page.limit) + 1}"
+    return Statement(sql, tuple(params.values))
+
+
+def render_count(plan: ReadPlan) -> Statement:
+    params = Params()
+    where = where_sql(plan.schema, plan.where, plan.with_deleted, params)
+    sql = f"SELECT count(*) FROM {qualified(plan.schema, plan.selection.obj.table_name)} t"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return Statement(sql, tuple(params.values))
+
+
+def render_by_ids(schema: str, selection: Selection, ids: Sequence[Any]) -> Statement:
+    """Related records for a whole page in one statement (no N+1)."""
+    return Statement(
+        f"SELECT {select_list(selection.columns)} FROM "
+        f"{qualified(schema, selection.obj.table_name)} t "
+        f'WHERE t."id" = ANY($1::uuid[]) AND t."deletedAt" IS NULL',
+        (list(ids),),
+    )

@@ -1,0 +1,320 @@
+"""Core REST transport: Twenty's /rest/{plural} routes over the query engine.
+
+One parametric router: the object is looked up in the workspace catalog per request, nothing
+is registered at run time. Routes are declared most specific first (Twenty's order).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import orjson
+from fastapi import APIRouter, Request
+
+from app.auth.api_keys import Principal
+from app.catalog.snapshot import Catalog
+from app.errors import InvalidBody, InvalidPath, ObjectNotFound, TooManyRecords
+from app.metadata.model import ObjectMeta
+from app.query import engine
+from app.rest import params
+from app.rest.deps import CatalogDep, PrincipalDep, StateDep
+from app.rest.responses import FastJSONResponse
+
+router = APIRouter(prefix="/rest")
+
+PATH_EXAMPLES = "Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies"
+
+
+def pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def resolve_object(catalog: Catalog, name: str) -> ObjectMeta:
+    obj = catalog.by_plural(name)
+    if obj is not None and obj.is_active:
+        return obj
+    singular = catalog.by_singular(name)
+    if singular is not None and singular.is_active:
+        raise ObjectNotFound(
+            f"object '{name}' not found. Did you mean '{singular.name_plural}'?",
+            hint=f"Did you mean '{singular.name_plural}'?",
+        )
+    plurals = [o.name_plural for o in catalog.active_objects]
+    example = "companies" if "companies" in plurals else (plurals[0] if plurals else "companies")
+    raise ObjectNotFound(f"object '{name}' not found. eg: {example}")
+
+
+def parse_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise InvalidPath(f"'{text}' is not a valid UUID") from None
+
+
+async def read_json(request: Request) -> Any:
+    raw = await request.body()
+    if not raw:
+        raise InvalidBody("A JSON request body is required")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidBody(f"The request body is not valid JSON: {exc}") from None
+
+
+def read_options(request: Request) -> engine.ReadOptions:
+    query = request.query_params
+    return engine.ReadOptions(
+        depth=params.parse_depth(query.get("depth")),
+        fields=params.parse_fields(query.getlist("fields") or None),
+        omit_nulls=params.parse_bool_flag("omit_null_values", query.get("omit_null_values")),
+    )
+
+
+def parse_filter(request: Request) -> Any:
+    text = request.query_params.get("filter")
+    return params.parse_filter(text) if text else None
+
+
+def actor_for(principal: Principal) -> dict[str, Any]:
+    """createdBy for API-key traffic (Twenty: source API, no workspace member)."""
+    return {"source": "API", "workspaceMemberId": None, "name": principal.name, "context": {}}
+
+
+def ok(body: dict[str, Any], status: int = 200) -> FastJSONResponse:
+    return FastJSONResponse(body, status_code=status)
+
+
+# ---- create ----------------------------------------------------------------------------
+
+
+async def _create(
+    request: Request,
+    state: Any,
+    principal: Principal,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    bodies: list[Any],
+) -> list[dict[str, Any]]:
+    query = request.query_params
+    upsert_on = query.get("upsert_on")
+    upsert = params.parse_bool_flag("upsert", query.get("upsert"))
+    if upsert_on is not None and not upsert:
+        raise InvalidBody("'upsert_on' only applies with upsert=true", parameter="upsert_on")
+    options = read_options(request)
+    async with state.db.transaction() as conn:
+        return await engine.create(
+            conn,
+            catalog,
+            obj,
+            bodies,
+            actor=actor_for(principal),
+            options=options,
+            upsert=upsert,
+            upsert_on=tuple(upsert_on.split(".")) if upsert_on else None,
+        )
+
+
+@router.post("/batch/{plural}", status_code=201)
+async def create_many(
+    plural: str, request: Request, state: StateDep, principal: PrincipalDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.CREATE)
+    body = await read_json(request)
+    if not isinstance(body, list):
+        raise InvalidBody("Body must be an array")
+    if not body:
+        raise InvalidBody("Input must not be empty")
+    maximum = state.settings.batch_max_records
+    if len(body) > maximum:
+        raise TooManyRecords(f"Maximum number of records to upsert is {maximum}.")
+    records = await _create(request, state, principal, catalog, obj, body)
+    return ok({"data": {f"create{pascal(obj.name_plural)}": records}}, 201)
+
+
+@router.post("/{plural}", status_code=201)
+async def create_one(
+    plural: str, request: Request, state: StateDep, principal: PrincipalDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.CREATE)
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise InvalidBody("Body must be a JSON object (use /rest/batch/… for several records)")
+    records = await _create(request, state, principal, catalog, obj, [body])
+    return ok({"data": {f"create{pascal(obj.name_singular)}": records[0]}}, 201)
+
+
+# ---- read ------------------------------------------------------------------------------
+
+
+@router.get("/{plural}")
+async def find_many(
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    query = request.query_params
+    params.check_known_params(query, params.FIND_MANY)
+    order_text = query.get("order_by")
+    find = engine.FindMany(
+        filter=parse_filter(request),
+        order_by=params.parse_order_by(order_text) if order_text else (),
+        limit=params.parse_limit(
+            query.get("limit"),
+            default=state.settings.query_default_limit,
+            maximum=state.settings.query_max_limit,
+        ),
+        after=query.get("starting_after") or None,
+        before=query.get("ending_before") or None,
+        options=read_options(request),
+    )
+    async with state.db.connection() as conn:
+        page = await engine.find_many(conn, catalog, obj, find)
+    return ok(
+        {
+            "data": {obj.name_plural: page.records},
+            "totalCount": page.total_count,
+            "pageInfo": {
+                "hasNextPage": page.has_next_page,
+                "hasPreviousPage": page.has_previous_page,
+                "startCursor": page.start_cursor,
+                "endCursor": page.end_cursor,
+            },
+        }
+    )
+
+
+@router.get("/{plural}/{record_id}")
+async def find_one(
+    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.FIND_ONE)
+    parsed = parse_id(record_id)
+    async with state.db.connection() as conn:
+        record = await engine.find_one(conn, catalog, obj, parsed, read_options(request))
+    if record is None:
+        from app.errors import RecordNotFound
+
+        raise RecordNotFound("Record not found", id=record_id)
+    return ok({"data": {obj.name_singular: record}})
+
+
+# ---- delete ----------------------------------------------------------------------------
+
+
+@router.delete("/{plural}/{record_id}")
+async def delete_one(
+    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.DELETE_ONE)
+    parsed = parse_id(record_id)
+    soft = params.parse_bool_flag("soft_delete", request.query_params.get("soft_delete"))
+    options = engine.ReadOptions(fields=(("id",),))
+    async with state.db.transaction() as conn:
+        records = await engine.delete(
+            conn, catalog, obj, soft=soft, record_id=parsed, options=options
+        )
+    return ok({"data": {f"delete{pascal(obj.name_singular)}": records[0]}})
+
+
+@router.delete("/{plural}")
+async def delete_many(
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.DELETE_MANY)
+    soft = params.parse_bool_flag("soft_delete", request.query_params.get("soft_delete"))
+    async with state.db.transaction() as conn:
+        records = await engine.delete(
+            conn,
+            catalog,
+            obj,
+            soft=soft,
+            filter=parse_filter(request),
+            options=read_options(request),
+        )
+    key = f"{'delete' if soft else 'destroy'}{pascal(obj.name_plural)}"
+    return ok({"data": {key: records}})
+
+
+# ---- restore ---------------------------------------------------------------------------
+
+
+async def _restore(
+    plural: str, request: Request, state: Any, catalog: Catalog, record_id: str | None
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    allowed = params.RESTORE_ONE if record_id is not None else params.RESTORE_MANY
+    params.check_known_params(request.query_params, allowed)
+    parsed = parse_id(record_id) if record_id is not None else None
+    async with state.db.transaction() as conn:
+        records = await engine.restore(
+            conn,
+            catalog,
+            obj,
+            record_id=parsed,
+            filter=None if parsed is not None else parse_filter(request),
+            options=read_options(request),
+        )
+    if parsed is not None:
+        return ok({"data": {f"restore{pascal(obj.name_singular)}": records[0]}})
+    return ok({"data": {f"restore{pascal(obj.name_plural)}": records}})
+
+
+@router.api_route("/{plural}/{record_id}/restore", methods=["PATCH", "PUT"])
+async def restore_one(
+    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    return await _restore(plural, request, state, catalog, record_id)
+
+
+@router.api_route("/{plural}/restore", methods=["PATCH", "PUT"])
+async def restore_many(
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    return await _restore(plural, request, state, catalog, None)
+
+
+# ---- update ----------------------------------------------------------------------------
+
+
+@router.api_route("/{plural}/{record_id}", methods=["PATCH", "PUT"])
+async def update_one(
+    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.UPDATE_ONE)
+    parsed = parse_id(record_id)
+    body = await read_json(request)
+    async with state.db.transaction() as conn:
+        records = await engine.update(
+            conn, catalog, obj, body, record_id=parsed, options=read_options(request)
+        )
+    return ok({"data": {f"update{pascal(obj.name_singular)}": records[0]}})
+
+
+@router.api_route("/{plural}", methods=["PATCH", "PUT"])
+async def update_many(
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.UPDATE_MANY)
+    body = await read_json(request)
+    async with state.db.transaction() as conn:
+        records = await engine.update(
+            conn, catalog, obj, body, filter=parse_filter(request), options=read_options(request)
+        )
+    return ok({"data": {f"update{pascal(obj.name_plural)}": records}})
+
+
+# ---- everything else -------------------------------------------------------------------
+
+
+@router.api_route(
+    "/{path:path}", methods=["GET", "POST", "PATCH", "PUT", "DELETE"], include_in_schema=False
+)
+async def invalid_path(path: str, _principal: PrincipalDep) -> FastJSONResponse:
+    raise InvalidPath(f"Query path '/rest/{path}' invalid. {PATH_EXAMPLES}")
