@@ -63,7 +63,7 @@ async def _fetch(conn: asyncpg.Connection, statement: sql.Statement, table: str)
     return rows
 
 
-async def _embedded(
+async def embedded_for(
     conn: asyncpg.Connection, catalog: Catalog, selection: plan.Selection, rows: Sequence[Any]
 ) -> dict[str, dict[Any, dict[str, Any]]]:
     """For each depth-1 relation, the related records of the whole page, by id."""
@@ -88,7 +88,7 @@ async def _shape(
     rows: Sequence[Any],
     options: ReadOptions,
 ) -> list[dict[str, Any]]:
-    embedded = await _embedded(conn, catalog, selection, rows) if selection.embeds else None
+    embedded = await embedded_for(conn, catalog, selection, rows) if selection.embeds else None
     return shape.to_records(selection, rows, embedded, omit_nulls=options.omit_nulls)
 
 
@@ -192,7 +192,7 @@ async def _returning(
     return await _shape(conn, catalog, selection, rows, options)
 
 
-def _column_types(obj: ObjectMeta) -> dict[str, str]:
+def column_types(obj: ObjectMeta) -> dict[str, str]:
     types = {}
     for f in obj.fields:
         for column in handler_for(f.type).columns(f):
@@ -243,7 +243,7 @@ async def _insert(
     *,
     conflict: tuple[str, frozenset[str]] | None,
 ) -> list[dict[str, Any]]:
-    types = _column_types(obj)
+    types = column_types(obj)
     columns = list(rows[0].values)
     params = sql.Params()
     tuples = []
@@ -288,7 +288,7 @@ async def update(
     if record_id is None:
         _required_filter(filter, "update")
     values = writes.update_values(obj, body)
-    types = _column_types(obj)
+    types = column_types(obj)
     params = sql.Params()
     sets = [f"{ident(c)} = {params.add(v, types[c])}" for c, v in values.items()]
     where = _target_where(catalog, obj, params, record_id=record_id, filter=filter)

@@ -16,7 +16,7 @@ from app.auth.api_keys import Principal
 from app.catalog.snapshot import Catalog
 from app.errors import InvalidBody, InvalidPath, ObjectNotFound, TooManyRecords
 from app.metadata.model import ObjectMeta
-from app.query import engine
+from app.query import duplicates, engine, merge
 from app.rest import params
 from app.rest.deps import CatalogDep, PrincipalDep, StateDep
 from app.rest.responses import FastJSONResponse
@@ -144,6 +144,32 @@ async def create_one(
         raise InvalidBody("Body must be a JSON object (use /rest/batch/… for several records)")
     records = await _create(request, state, principal, catalog, obj, [body])
     return ok({"data": {f"create{pascal(obj.name_singular)}": records[0]}}, 201)
+
+
+@router.post("/{plural}/duplicates")
+async def find_duplicates(
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.FIND_DUPLICATES)
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise InvalidBody('Body must be an object with "data" or "ids"')
+    unknown = set(body) - {"data", "ids"}
+    if unknown:
+        raise InvalidBody(f"Unknown key '{sorted(unknown)[0]}' in body: expected data or ids")
+    data, raw_ids = body.get("data"), body.get("ids")
+    if data is not None and not isinstance(data, list):
+        raise InvalidBody("'data' must be an array of records")
+    if raw_ids is not None and not isinstance(raw_ids, list):
+        raise InvalidBody("'ids' must be an array of ids")
+    ids = [parse_id(str(i)) for i in raw_ids] if raw_ids is not None else None
+    async with state.db.connection() as conn:
+        results = await duplicates.find_duplicates(
+            conn, catalog, obj, data=data, ids=ids, options=read_options(request)
+        )
+    key = f"{obj.name_singular}Duplicates"
+    return ok({"data": [{"totalCount": total, key: records} for total, records in results]})
 
 
 # ---- read ------------------------------------------------------------------------------
@@ -279,6 +305,40 @@ async def restore_many(
 
 
 # ---- update ----------------------------------------------------------------------------
+
+
+@router.api_route("/{plural}/merge", methods=["PATCH", "PUT"])
+async def merge_records(
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    obj = resolve_object(catalog, plural)
+    params.check_known_params(request.query_params, params.MERGE)
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise InvalidBody("Body must be an object: {ids, conflictPriorityIndex, dryRun}")
+    unknown = set(body) - {"ids", "conflictPriorityIndex", "dryRun"}
+    if unknown:
+        raise InvalidBody(f"Unknown key '{sorted(unknown)[0]}' in merge body")
+    raw_ids, priority = body.get("ids"), body.get("conflictPriorityIndex", 0)
+    dry_run = body.get("dryRun", False)
+    if not isinstance(raw_ids, list):
+        raise InvalidBody("'ids' must be an array of record ids")
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise InvalidBody("'conflictPriorityIndex' must be an integer")
+    if not isinstance(dry_run, bool):
+        raise InvalidBody("'dryRun' must be a boolean")
+    ids = [parse_id(str(i)) for i in raw_ids]
+    async with state.db.transaction() as conn:
+        record = await merge.merge_records(
+            conn,
+            catalog,
+            obj,
+            ids=ids,
+            priority=priority,
+            dry_run=dry_run,
+            options=read_options(request),
+        )
+    return ok({"data": {f"merge{pascal(obj.name_singular)}": record}})
 
 
 @router.api_route("/{plural}/{record_id}", methods=["PATCH", "PUT"])

@@ -29,7 +29,9 @@ async def test_create_one_returns_201_with_twentys_envelope(
     uuid.UUID(person["id"])
 
 
-async def test_find_one_and_not_found(client: httpx.AsyncClient, workspace: WorkspaceFixture) -> None:
+async def test_find_one_and_not_found(
+    client: httpx.AsyncClient, workspace: WorkspaceFixture
+) -> None:
     created = await client.post(
         "/rest/companies", json={"name": "Acme", "employees": 12}, headers=workspace.headers
     )
@@ -67,9 +69,9 @@ async def test_update_delete_restore_cycle(
     client: httpx.AsyncClient, workspace: WorkspaceFixture
 ) -> None:
     h = workspace.headers
-    person = (await client.post("/rest/people", json={"city": "Paris"}, headers=h)).json()[
-        "data"
-    ]["createPerson"]
+    person = (await client.post("/rest/people", json={"city": "Paris"}, headers=h)).json()["data"][
+        "createPerson"
+    ]
     pid = person["id"]
     updated = await client.patch(f"/rest/people/{pid}", json={"city": "Lyon"}, headers=h)
     assert updated.status_code == 200

@@ -44,8 +44,7 @@ def filter_error(text: str) -> str:
 
 def test_worked_example_from_the_spec_parses_to_nested_conjunctions() -> None:
     text = (
-        'and(fieldText[gt]:"val,ue",'
-        'or(fieldNumber[is]:NOT_NULL,not(fieldText[startsWith]:"val")))'
+        'and(fieldText[gt]:"val,ue",or(fieldNumber[is]:NOT_NULL,not(fieldText[startsWith]:"val")))'
     )
     assert parse_filter(text) == And(
         (
@@ -182,7 +181,9 @@ def test_is_takes_null_or_not_null_quoted_or_bare(value: str) -> None:
 
 def test_is_with_another_value_names_it() -> None:
     message = filter_error("x[is]:empty")
-    assert message == "'filter' invalid for 'x[is]:empty'. 'is' expects NULL or NOT_NULL, got 'empty'"
+    assert (
+        message == "'filter' invalid for 'x[is]:empty'. 'is' expects NULL or NOT_NULL, got 'empty'"
+    )
 
 
 def test_one_pair_of_enclosing_quotes_is_stripped() -> None:
