@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from app.auth.api_keys import Authenticator
 from app.catalog.store import CatalogStore
 from app.config import Settings
+from app.db import embedded
 from app.db.database import Database
 from app.db.location import resolve_database_url
 
@@ -35,3 +37,5 @@ class AppState:
     async def close(self) -> None:
         await self.catalogs.stop()
         await self.db.close()
+        if self.settings.embedded:
+            await asyncio.to_thread(embedded.release)

