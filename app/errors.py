@@ -2,7 +2,7 @@
 
 Each error is raised once, where it is detected, and rendered once per transport: REST turns it
 into Twenty's envelope ``{"statusCode", "error", "messages"}`` plus our additive ``code`` and
-``hint``; GraphQL puts ``code`` into ``extensions.code``.
+``hint``; GraphQL puts ``graphql_code`` into ``extensions.code`` (``graphql_extensions``).
 
     AppError                                  (code, status, error name)
     ├── BadRequest                   400      BAD_REQUEST
@@ -19,10 +19,14 @@ into Twenty's envelope ``{"statusCode", "error", "messages"}`` plus our additive
     │   ├── DuplicateEntry           400      DUPLICATE_ENTRY     a unique constraint
     │   ├── TooManyRecords           400      TOO_MANY_RECORDS    batch size limit
     │   ├── MissingFilter            400      FILTER_REQUIRED     bulk write without a filter
-    │   └── PermissionDenied         400      PERMISSION_DENIED   "User does not have permission"
+    │   ├── PermissionDenied         400      PERMISSION_DENIED   "User does not have permission"
+    │   ├── InvalidMetadataInput     400      INVALID_METADATA_INPUT   a metadata input's shape
+    │   ├── MetadataMutationForbidden 400     METADATA_MUTATION_NOT_ALLOWED   standard/system
+    │   └── MetadataValidationFailed 400      METADATA_VALIDATION_FAILED   grouped problems
     ├── Unauthenticated              401      UNAUTHENTICATED     missing/bad/revoked/expired key
     ├── NotFound                     404      NOT_FOUND
-    │   └── RecordNotFound           404      RECORD_NOT_FOUND
+    │   ├── RecordNotFound           404      RECORD_NOT_FOUND
+    │   └── MetadataNotFound         404      METADATA_NOT_FOUND  unknown object or field id
     ├── Conflict                     409      CONFLICT
     ├── RateLimited                  429      RATE_LIMITED
     ├── ServiceUnavailable           503      SERVICE_UNAVAILABLE
@@ -63,6 +67,13 @@ class AppError(Exception):
         if self.hint:
             body["hint"] = self.hint
         return body
+
+    def graphql_extensions(self) -> dict[str, Any]:
+        """`extensions` of the GraphQL error: Twenty's `code` (transports add our `appCode`)."""
+        extensions: dict[str, Any] = {"code": self.graphql_code}
+        if self.hint:
+            extensions["hint"] = self.hint
+        return extensions
 
 
 class BadRequest(AppError):
@@ -131,6 +142,73 @@ class PermissionDenied(BadRequest):
     graphql_code = "FORBIDDEN"
 
 
+class InvalidMetadataInput(BadRequest):
+    """A metadata input of the wrong shape, refused before validation (Twenty's DTO checks:
+    "nameSingular should not be empty"). REST lists every problem, as class-validator does."""
+
+    code = "INVALID_METADATA_INPUT"
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages), messages=messages)
+
+    def to_rest(self) -> dict[str, Any]:
+        body = super().to_rest()
+        body["messages"] = list(self.context["messages"])
+        return body
+
+
+class MetadataMutationForbidden(BadRequest):
+    """A change Twenty never allows on standard or system metadata."""
+
+    code = "METADATA_MUTATION_NOT_ALLOWED"
+    graphql_code = "FORBIDDEN"
+
+
+class MetadataValidationFailed(BadRequest):
+    """Every problem a metadata change has, grouped by entity kind as Twenty reports them.
+
+    `errors` is Twenty's `extensions.errors`: {"objectMetadata": [failure, ...], ...}, each
+    failure `{type, status, errors: [{code, message, ...}], flatEntityMinimalInformation}`.
+    REST lists every problem's message in `messages`.
+    """
+
+    code = "METADATA_VALIDATION_FAILED"
+    graphql_code = "METADATA_VALIDATION_FAILED"
+
+    def __init__(
+        self, message: str, *, errors: dict[str, list[dict[str, Any]]], summary: str
+    ) -> None:
+        super().__init__(message)
+        self.errors = errors
+        self.summary = summary
+
+    @property
+    def problems(self) -> list[str]:
+        return [
+            problem["message"]
+            for failures in self.errors.values()
+            for failure in failures
+            for problem in failure["errors"]
+        ]
+
+    def to_rest(self) -> dict[str, Any]:
+        body = super().to_rest()
+        body["messages"] = self.problems or [self.message]
+        body["errors"] = self.errors
+        return body
+
+    def graphql_extensions(self) -> dict[str, Any]:
+        counts = {f"invalid{kind[:1].upper()}{kind[1:]}": len(v) for kind, v in self.errors.items()}
+        counts["totalErrors"] = len(self.problems)
+        return {
+            "code": self.graphql_code,
+            "errors": self.errors,
+            "summary": counts,
+            "message": self.summary,
+            "userFriendlyMessage": self.summary,
+        }
+
+
 class Unauthenticated(AppError):
     code = "UNAUTHENTICATED"
     status = 401
@@ -149,6 +227,10 @@ class RecordNotFound(NotFound):
     code = "RECORD_NOT_FOUND"
 
 
+class MetadataNotFound(NotFound):
+    code = "METADATA_NOT_FOUND"
+
+
 class Conflict(AppError):
     code = "CONFLICT"
     status = 409
@@ -161,6 +243,10 @@ class RateLimited(AppError):
     status = 429
     error = "TooManyRequestsException"
     graphql_code = "LIMIT_REACHED"
+
+    def to_rest(self) -> dict[str, Any]:
+        """Adds the budget that ran out (`limit`, `retryAfterSeconds`), as Twenty's newer 429s."""
+        return {**super().to_rest(), **self.context}
 
 
 class ServiceUnavailable(AppError):

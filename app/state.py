@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from app.auth.api_keys import Authenticator
+from app.auth.api_keys import Authenticator, Principal
 from app.catalog.store import CatalogStore
 from app.config import Settings
 from app.db import embedded
 from app.db.database import Database
 from app.db.location import resolve_database_url
+from app.ratelimit.limiter import Quota, RateLimiter
 
 
 @dataclass(slots=True)
@@ -19,6 +20,7 @@ class AppState:
     db: Database
     catalogs: CatalogStore
     authenticator: Authenticator
+    limiter: RateLimiter
 
     @classmethod
     async def open(cls, settings: Settings) -> AppState:
@@ -32,10 +34,19 @@ class AppState:
             db=db,
             catalogs=catalogs,
             authenticator=Authenticator(settings.resolved_secret()),
+            limiter=RateLimiter(settings.redis_url),
+        )
+
+    def quota_for(self, principal: Principal) -> Quota:
+        """The key's own limits, else its workspace's, else the server defaults."""
+        return Quota(
+            per_minute=principal.rate_limit_per_minute or self.settings.rate_limit_per_minute,
+            per_second=principal.rate_limit_per_second or self.settings.rate_limit_per_second,
         )
 
     async def close(self) -> None:
         await self.catalogs.stop()
+        await self.limiter.close()
         await self.db.close()
         if self.settings.embedded:
             await asyncio.to_thread(embedded.release)

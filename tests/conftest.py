@@ -64,7 +64,14 @@ def database_url(server_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, app_secret=TEST_SECRET, batch_max_records=60)
+    # Rate limits are tested with per-key overrides; the shared test keys must never trip them.
+    return Settings(
+        database_url=database_url,
+        app_secret=TEST_SECRET,
+        batch_max_records=60,
+        rate_limit_per_minute=1_000_000,
+        rate_limit_per_second=1_000_000,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,11 @@ class Principal:
     api_key_id: UUID
     role_id: UUID | None
     name: str = "API"
+    rate_limit_per_minute: int | None = None  # the key's override, else the workspace's
+    rate_limit_per_second: int | None = None
+    # The workspace's metadata version as this request's key lookup read it: a catalog older
+    # than this is reloaded before use (Note [catalog reload ordering]).
+    metadata_version: int | None = None
 
 
 def new_token() -> str:
@@ -137,6 +142,20 @@ async def revoke_api_key(conn: asyncpg.Connection, key_id: UUID) -> ApiKey:
     return _api_key(row)
 
 
+# The current token, or the previous one during its overlap window after a rotation.
+_AUTHENTICATE = """
+SELECT k.id, k.workspace_id, k.role_id, k.name, k.expires_at, k.revoked_at,
+       CASE WHEN k.token_hash = $1 THEN k.token_hash ELSE k.previous_token_hash END
+           AS matched_hash,
+       coalesce(k.rate_limit_per_minute, w.rate_limit_per_minute) AS per_minute,
+       coalesce(k.rate_limit_per_second, w.rate_limit_per_second) AS per_second,
+       w.metadata_version
+FROM core.api_key k JOIN core.workspace w ON w.id = k.workspace_id
+WHERE k.token_hash = $1
+   OR (k.previous_token_hash = $1 AND k.previous_token_valid_until > now())
+"""
+
+
 class Authenticator:
     """Verifies bearer tokens against the stored hashes; one per process."""
 
@@ -147,12 +166,8 @@ class Authenticator:
     async def authenticate(self, conn: asyncpg.Connection, authorization: str | None) -> Principal:
         token = _bearer_token(authorization)
         digest = hash_token(self._secret, token)
-        row = await conn.fetchrow(
-            "SELECT id, workspace_id, role_id, name, token_hash, expires_at, revoked_at "
-            "FROM core.api_key WHERE token_hash = $1",
-            digest,
-        )
-        if row is None or not hmac.compare_digest(row["token_hash"], digest):
+        row = await conn.fetchrow(_AUTHENTICATE, digest)
+        if row is None or not hmac.compare_digest(row["matched_hash"], digest):
             raise Unauthenticated("Invalid API key")
         if row["revoked_at"] is not None:
             raise Unauthenticated("This API Key is revoked")
@@ -164,6 +179,9 @@ class Authenticator:
             api_key_id=row["id"],
             role_id=row["role_id"],
             name=row["name"],
+            rate_limit_per_minute=row["per_minute"],
+            rate_limit_per_second=row["per_second"],
+            metadata_version=row["metadata_version"],
         )
 
     async def _touch(self, conn: asyncpg.Connection, key_id: UUID) -> None:

@@ -1,11 +1,16 @@
 """The per-process store of catalog snapshots, and the listener that keeps them current.
 
 Note [catalog reload ordering]: a metadata change commits (rows, DDL, version bump, NOTIFY)
-in one transaction. The process that made it refreshes its own snapshot before answering, so
-its next request sees the change. Every other process LISTENs on `crm_catalog` and reloads the
-workspace named in the payload when the payload's version is newer than its snapshot. Reloads
-are single-flight per workspace and swap one reference, so a request never sees a half-built
-model. A periodic version poll covers a notification lost while the listener reconnected.
+in one transaction. The process that made it installs the model it read back in that
+transaction (`adopt`) before answering, so its next request sees the change; having said so
+just before committing (`expect`), it skips the reload its own notification would cause.
+Every other process LISTENs on `crm_catalog` and reloads the workspace named in the payload
+when the payload's version is newer than its snapshot. Reloads are single-flight per workspace
+and swap one reference, so a request never sees a half-built model. A periodic version poll
+covers a notification lost while the listener reconnected. And a request never waits for
+either: the API-key lookup reads the workspace's version in the same query, and a snapshot
+older than that is reloaded before the request uses it (deps' `get_catalog`), so the next
+request after a change committed anywhere sees the change.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from uuid import UUID
 
 import asyncpg
@@ -20,10 +26,12 @@ import asyncpg
 from app.catalog.snapshot import Catalog
 from app.db.database import Database
 from app.metadata import store as metadata_store
+from app.metadata.workspace_model import WorkspaceModel
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "crm_catalog"
+EXPECT_FOR = 1.0  # seconds a notification of this process's own pending change is ignored
 
 
 class CatalogStore:
@@ -35,6 +43,8 @@ class CatalogStore:
         self._listener: asyncpg.Connection | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        # Versions this process is committing and will adopt: (version, until when to wait).
+        self._expected: dict[UUID, tuple[int, float]] = {}
 
     def cached(self, workspace_id: UUID) -> Catalog | None:
         return self._snapshots.get(workspace_id)
@@ -59,6 +69,23 @@ class CatalogStore:
             if current is None or snapshot.version >= current.version:
                 self._snapshots[workspace_id] = snapshot
             return self._snapshots[workspace_id]
+
+    def expect(self, workspace_id: UUID, version: int) -> None:
+        """This process is about to commit `version` and will `adopt` it: the notification of
+        its own change, which can arrive first, needs no reload (for a second at most, in case
+        the commit fails)."""
+        self._expected[workspace_id] = (version, time.monotonic() + EXPECT_FOR)
+
+    def adopt(self, model: WorkspaceModel, version: int) -> Catalog:
+        """Install the model a metadata change read in its own transaction, at the version it
+        committed: the changing process needs no reload (Note [catalog reload ordering]). An
+        older snapshot never replaces a newer one."""
+        snapshot = Catalog.build(model.workspace_id, model.schema, version, model.objects)
+        self._expected.pop(model.workspace_id, None)
+        current = self._snapshots.get(model.workspace_id)
+        if current is None or snapshot.version > current.version:
+            self._snapshots[model.workspace_id] = snapshot
+        return self._snapshots[model.workspace_id]
 
     async def start(self, *, listen: bool = True) -> None:
         """Begin listening for version bumps (unless `listen` is False) and polling as a safety
@@ -95,6 +122,9 @@ class CatalogStore:
             return
         current = self._snapshots.get(workspace_id)
         if current is None or current.version >= version:
+            return
+        expected, until = self._expected.get(workspace_id, (0, 0.0))
+        if expected >= version and time.monotonic() < until:
             return
         self._tasks.append(
             asyncio.get_running_loop().create_task(

@@ -147,13 +147,20 @@ def unique_column(field: FieldMeta) -> Column:
     return columns[0]
 
 
-def unique_index(schema: str, obj: ObjectMeta, field: FieldMeta) -> str:
-    """A partial unique index: soft-deleted rows and empty values never block a new record."""
-    table = obj.table_name
-    column = unique_column(field)
+def unique_predicate(column: Column) -> str:
+    """Which rows a unique index covers: soft-deleted rows and empty values never block a new
+    record. An upsert's ON CONFLICT repeats it, so PostgreSQL can infer the index."""
     condition = '"deletedAt" IS NULL'
     if column.kind is ScalarKind.TEXT:
         condition += f" AND {ident(column.name)} <> ''"
+    return condition
+
+
+def unique_index(schema: str, obj: ObjectMeta, field: FieldMeta) -> str:
+    """A partial unique index over the rows `unique_predicate` names."""
+    table = obj.table_name
+    column = unique_column(field)
+    condition = unique_predicate(column)
     return (
         f"CREATE UNIQUE INDEX {ident(constraint_name(table, column.name, 'unique'))} "
         f"ON {qualified(schema, table)} ({ident(column.name)}) WHERE {condition}"

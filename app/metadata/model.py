@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -58,6 +59,9 @@ class FieldMeta:
     relation_target_object_id: UUID | None = None
     relation_target_field_id: UUID | None = None
     on_delete: OnDelete | None = None
+    is_label_synced_with_name: bool = False
+    created_at: datetime | None = None  # set by the database; None before the row exists
+    updated_at: datetime | None = None
 
     @property
     def join_column(self) -> str | None:
@@ -91,6 +95,11 @@ class ObjectMeta:
     label_identifier_field_id: UUID | None = None
     image_identifier_field_id: UUID | None = None
     duplicate_criteria: tuple[tuple[str, ...], ...] = ()
+    is_label_synced_with_name: bool = False
+    shortcut: str | None = None
+    color: str | None = None
+    created_at: datetime | None = None  # set by the database; None before the row exists
+    updated_at: datetime | None = None
 
     @property
     def table_name(self) -> str:

@@ -85,13 +85,17 @@ async def bump_version(conn: asyncpg.Connection, workspace_id: UUID) -> int:
 _OBJECT_COLUMNS = (
     "id, workspace_id, name_singular, name_plural, label_singular, label_plural, description, "
     "icon, is_custom, is_active, is_system, is_searchable, label_identifier_field_metadata_id, "
-    "image_identifier_field_metadata_id, duplicate_criteria"
+    "image_identifier_field_metadata_id, duplicate_criteria, is_label_synced_with_name, "
+    "shortcut, color"
 )
 _FIELD_COLUMNS = (
     "id, workspace_id, object_metadata_id, position, name, label, type, description, icon, "
     "is_custom, is_active, is_system, is_nullable, is_unique, is_ui_read_only, default_value, "
-    "options, settings, relation_target_object_metadata_id, relation_target_field_metadata_id"
+    "options, settings, relation_target_object_metadata_id, relation_target_field_metadata_id, "
+    "is_label_synced_with_name"
 )
+_OBJECT_COUNT = _OBJECT_COLUMNS.count(",") + 1
+_FIELD_COUNT = _FIELD_COLUMNS.count(",") + 1
 
 
 def _object_values(obj: ObjectMeta) -> tuple[Any, ...]:
@@ -111,6 +115,9 @@ def _object_values(obj: ObjectMeta) -> tuple[Any, ...]:
         obj.label_identifier_field_id,
         obj.image_identifier_field_id,
         [list(c) for c in obj.duplicate_criteria],
+        obj.is_label_synced_with_name,
+        obj.shortcut,
+        obj.color,
     )
 
 
@@ -141,6 +148,7 @@ def _field_values(workspace_id: UUID, position: int, field: FieldMeta) -> tuple[
         settings,
         field.relation_target_object_id,
         field.relation_target_field_id,
+        field.is_label_synced_with_name,
     )
 
 
@@ -148,7 +156,7 @@ async def insert_objects(conn: asyncpg.Connection, objects: Sequence[ObjectMeta]
     """Insert objects and all their fields (two round trips for the whole model)."""
     await conn.executemany(
         f"INSERT INTO core.object_metadata ({_OBJECT_COLUMNS}) "
-        f"VALUES ({', '.join(f'${i}' for i in range(1, 16))})",
+        f"VALUES ({', '.join(f'${i}' for i in range(1, _OBJECT_COUNT + 1))})",
         [_object_values(o) for o in objects],
     )
     await insert_fields(
@@ -162,12 +170,34 @@ async def insert_fields(
 ) -> None:
     await conn.executemany(
         f"INSERT INTO core.field_metadata ({_FIELD_COLUMNS}) "
-        f"VALUES ({', '.join(f'${i}' for i in range(1, 21))})",
+        f"VALUES ({', '.join(f'${i}' for i in range(1, _FIELD_COUNT + 1))})",
         [_field_values(ws, pos, f) for ws, pos, f in fields],
     )
 
 
-def _field(row: Mapping[str, Any]) -> FieldMeta:
+# Enum members by value: a dict lookup, cheaper than calling the enum for every loaded row.
+_FIELD_TYPES = {t.value: t for t in FieldType}
+_RELATION_TYPES = {t.value: t for t in RelationType}
+_ON_DELETES = {t.value: t for t in OnDelete}
+
+
+def _options(raw: list[Mapping[str, Any]] | None) -> tuple[FieldOption, ...]:
+    if not raw:
+        return ()
+    return tuple(
+        FieldOption(
+            id=str(o.get("id")),
+            label=o["label"],
+            value=o["value"],
+            color=o.get("color", "gray"),
+            position=int(o.get("position", i)),
+        )
+        for i, o in enumerate(raw)
+    )
+
+
+def field_from_row(row: Mapping[str, Any]) -> FieldMeta:
+    """A field as stored. Runs for every field of every catalog load: keep it lean."""
     settings = dict(row["settings"] or {})
     relation_type = settings.get("relationType")
     on_delete = settings.get("onDelete")
@@ -176,7 +206,7 @@ def _field(row: Mapping[str, Any]) -> FieldMeta:
         object_id=row["object_metadata_id"],
         name=row["name"],
         label=row["label"],
-        type=FieldType(row["type"]),
+        type=_FIELD_TYPES[row["type"]],
         description=row["description"],
         icon=row["icon"],
         is_custom=row["is_custom"],
@@ -186,39 +216,35 @@ def _field(row: Mapping[str, Any]) -> FieldMeta:
         is_unique=row["is_unique"],
         is_ui_read_only=row["is_ui_read_only"],
         default_value=row["default_value"],
-        options=tuple(
-            FieldOption(
-                id=str(o.get("id")),
-                label=o["label"],
-                value=o["value"],
-                color=o.get("color", "gray"),
-                position=int(o.get("position", i)),
-            )
-            for i, o in enumerate(row["options"] or [])
-        ),
+        options=_options(row["options"]),
         settings=settings,
-        relation_type=RelationType(relation_type) if relation_type else None,
+        relation_type=_RELATION_TYPES[relation_type] if relation_type else None,
         relation_target_object_id=row["relation_target_object_metadata_id"],
         relation_target_field_id=row["relation_target_field_metadata_id"],
-        on_delete=OnDelete(on_delete) if on_delete else None,
+        on_delete=_ON_DELETES[on_delete] if on_delete else None,
+        is_label_synced_with_name=row["is_label_synced_with_name"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
 async def load_objects(conn: asyncpg.Connection, workspace_id: UUID) -> list[ObjectMeta]:
     """The whole model of a workspace: two queries, fields in their stored order."""
     object_rows = await conn.fetch(
-        f"SELECT {_OBJECT_COLUMNS} FROM core.object_metadata WHERE workspace_id = $1 "
+        f"SELECT {_OBJECT_COLUMNS}, created_at, updated_at FROM core.object_metadata "
+        "WHERE workspace_id = $1 "
         "ORDER BY created_at, name_singular",
         workspace_id,
     )
     field_rows = await conn.fetch(
-        f"SELECT {_FIELD_COLUMNS} FROM core.field_metadata WHERE workspace_id = $1 "
+        f"SELECT {_FIELD_COLUMNS}, created_at, updated_at FROM core.field_metadata "
+        "WHERE workspace_id = $1 "
         "ORDER BY object_metadata_id, position, created_at",
         workspace_id,
     )
     fields: dict[UUID, list[FieldMeta]] = defaultdict(list)
     for row in field_rows:
-        fields[row["object_metadata_id"]].append(_field(row))
+        fields[row["object_metadata_id"]].append(field_from_row(row))
     return [
         ObjectMeta(
             id=row["id"],
@@ -237,6 +263,63 @@ async def load_objects(conn: asyncpg.Connection, workspace_id: UUID) -> list[Obj
             label_identifier_field_id=row["label_identifier_field_metadata_id"],
             image_identifier_field_id=row["image_identifier_field_metadata_id"],
             duplicate_criteria=tuple(tuple(c) for c in row["duplicate_criteria"] or ()),
+            is_label_synced_with_name=row["is_label_synced_with_name"],
+            shortcut=row["shortcut"],
+            color=row["color"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
         )
         for row in object_rows
     ]
+
+
+# ---- changes to existing rows (the metadata service; the caller owns the transaction) -------
+
+
+async def lock_workspace(conn: asyncpg.Connection, workspace_id: UUID) -> Workspace | None:
+    """The workspace row, locked until the transaction ends: metadata changes of one workspace
+    run one at a time, each validated against the model the previous one committed."""
+    row = await conn.fetchrow("SELECT * FROM core.workspace WHERE id = $1 FOR UPDATE", workspace_id)
+    return _workspace(row) if row else None
+
+
+async def next_field_position(conn: asyncpg.Connection, object_id: UUID) -> int:
+    position: int = await conn.fetchval(
+        "SELECT coalesce(max(position), -1) + 1 FROM core.field_metadata "
+        "WHERE object_metadata_id = $1",
+        object_id,
+    )
+    return position
+
+
+async def update_object(conn: asyncpg.Connection, obj: ObjectMeta) -> None:
+    """Rewrite every column of an object's row (its fields are written separately)."""
+    names = [c.strip() for c in _OBJECT_COLUMNS.split(",")][2:]
+    sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(names, start=2))
+    await conn.execute(
+        f"UPDATE core.object_metadata SET {sets}, updated_at = now() WHERE id = $1",
+        obj.id,
+        *_object_values(obj)[2:],
+    )
+
+
+async def update_field(conn: asyncpg.Connection, workspace_id: UUID, field: FieldMeta) -> None:
+    """Rewrite every column of a field's row but its position."""
+    names = [c.strip() for c in _FIELD_COLUMNS.split(",")]
+    values = _field_values(workspace_id, 0, field)
+    keep = [i for i, name in enumerate(names) if name not in ("id", "workspace_id", "position")]
+    sets = ", ".join(f"{names[i]} = ${n}" for n, i in enumerate(keep, start=2))
+    await conn.execute(
+        f"UPDATE core.field_metadata SET {sets}, updated_at = now() WHERE id = $1",
+        field.id,
+        *(values[i] for i in keep),
+    )
+
+
+async def delete_fields(conn: asyncpg.Connection, field_ids: Sequence[UUID]) -> None:
+    await conn.execute("DELETE FROM core.field_metadata WHERE id = ANY($1::uuid[])", field_ids)
+
+
+async def delete_object(conn: asyncpg.Connection, object_id: UUID) -> None:
+    """The object's row; its own fields go with it (ON DELETE CASCADE)."""
+    await conn.execute("DELETE FROM core.object_metadata WHERE id = $1", object_id)

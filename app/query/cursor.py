@@ -11,12 +11,14 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import orjson
 
 from app.errors import InvalidCursor
-from app.metadata.field_types import coerce_scalar, dump_scalar
+from app.metadata.field_types import ScalarKind, coerce_scalar, dump_scalar
 from app.query.plan import OrderKey
 
 
@@ -25,8 +27,19 @@ def signature(keys: Sequence[OrderKey]) -> str:
     return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
 
 
+def _exact(kind: ScalarKind, value: Any) -> Any:
+    """An order-key value as JSON without losing precision: the API's shapes round timestamps to
+    milliseconds and numerics to floats, so a cursor made of them would land before its own row
+    and the next page would repeat it."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return dump_scalar(kind, value)
+
+
 def encode(keys: Sequence[OrderKey], row: Mapping[str, Any], sig: str) -> str:
-    values = [dump_scalar(k.ref.kind, row[f"__o{i}"]) for i, k in enumerate(keys)]
+    values = [_exact(k.ref.kind, row[f"__o{i}"]) for i, k in enumerate(keys)]
     raw = orjson.dumps([sig, values])
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 

@@ -16,10 +16,11 @@ import asyncpg
 
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
-from app.errors import InvalidParameter, MissingFilter, RecordNotFound
-from app.metadata.field_types import handler_for
+from app.errors import DuplicateEntry, InvalidParameter, MissingFilter, RecordNotFound
+from app.metadata import ddl
+from app.metadata.field_types import Column, ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
-from app.query import ast, cursor, dberrors, plan, shape, sql, writes
+from app.query import ast, cursor, dberrors, plan, shape, sql, trace, writes
 from app.query.resolve import resolve_column
 
 
@@ -56,11 +57,15 @@ def _with_deleted(node: ast.Filter | None) -> bool:
 
 
 async def _fetch(conn: asyncpg.Connection, statement: sql.Statement, table: str) -> list[Any]:
+    trace.notify(statement.sql)
     try:
         rows: list[Any] = await conn.fetch(statement.sql, *statement.params)
     except asyncpg.PostgresError as exc:
         raise dberrors.translate(exc, table) from None
     return rows
+
+
+fetch = _fetch  # the one way a statement is sent: traced, and errors translated
 
 
 async def embedded_for(
@@ -211,27 +216,86 @@ async def create(
     upsert: bool = False,
     upsert_on: tuple[str, ...] | None = None,
 ) -> list[dict[str, Any]]:
-    """Insert (or, with `upsert`, insert-or-update) every record in one statement per shape."""
+    """Insert (or, with `upsert`, insert-or-update) every record in one statement per shape.
+
+    Records come back in input order. An upsert matches on `id`, or on the unique field
+    `upsert_on` names (a composite stands for its unique sub-field: `emails` is
+    `emails.primaryEmail`); soft-deleted records never match.
+    """
     rows = writes.create_rows(obj, bodies, actor=actor)
     if not upsert:
         return await _insert(conn, catalog, obj, rows, options, conflict=None)
-    ref = resolve_column(catalog, obj, upsert_on or ("id",), context="upsert_on", allow_hop=False)
-    if ref.field.name != "id" and not ref.field.is_unique:
-        raise InvalidParameter(
-            f"'upsert_on' must name a unique field; '{ref.path}' is not unique",
-            field=ref.path,
-        )
+    key = upsert_on or ("id",)
+    column = _upsert_column(catalog, obj, key)
+    _refuse_repeated_keys(rows, column, ".".join(key))
     # Records that set different fields are upserted separately, so that a field one record
     # leaves out is never overwritten with its default.
-    groups: dict[frozenset[str], list[writes.RowValues]] = {}
-    for row in rows:
-        groups.setdefault(row.provided, []).append(row)
-    results: list[dict[str, Any]] = []
-    for provided, group in groups.items():
-        results.extend(
-            await _insert(conn, catalog, obj, group, options, conflict=(ref.column, provided))
-        )
+    groups: dict[frozenset[str], list[int]] = {}
+    for index, row in enumerate(rows):
+        groups.setdefault(row.provided, []).append(index)
+    results: list[dict[str, Any]] = [{} for _ in rows]
+    for provided, indexes in groups.items():
+        group = [rows[i] for i in indexes]
+        records = await _insert(conn, catalog, obj, group, options, conflict=(column, provided))
+        if len(records) != len(group):
+            raise _soft_deleted_conflict(obj, group, records)
+        for index, record in zip(indexes, records, strict=True):
+            results[index] = record
     return results
+
+
+def _upsert_column(catalog: Catalog, obj: ObjectMeta, path: tuple[str, ...]) -> Column:
+    """The column an upsert matches on: `id`, or the column a unique field is unique on."""
+    field = obj.field_named(path[0])
+    if field is not None and len(path) == 1 and handler_for(field.type).is_composite:
+        path = (path[0], ddl.unique_column(field).sub_field or "")
+    ref = resolve_column(catalog, obj, path, context="upsert_on", allow_hop=False)
+    if ref.column == "id":
+        return Column("id", ScalarKind.UUID, None)
+    unique = ddl.unique_column(ref.field) if ref.field.is_unique else None
+    if unique is None or unique.name != ref.column:
+        hint = None
+        if unique is not None and unique.sub_field is not None:
+            hint = f"upsert on '{ref.field.name}.{unique.sub_field}'"
+        raise InvalidParameter(
+            f"'upsert_on' must name a unique field; '{ref.path}' is not unique",
+            hint=hint,
+            field=ref.path,
+        )
+    return unique
+
+
+def _soft_deleted_conflict(
+    obj: ObjectMeta, group: Sequence[writes.RowValues], records: Sequence[dict[str, Any]]
+) -> DuplicateEntry:
+    """An upsert whose `id` is a soft-deleted record's: updating a record nobody can see would
+    answer with a record that stays hidden, so it is refused like any taken id."""
+    returned = {record["id"] for record in records}
+    missing = (str(row.values["id"]) for row in group if str(row.values["id"]) not in returned)
+    hidden = next(missing, "?")
+    return DuplicateEntry(
+        "A duplicate entry was detected",
+        hint=f"record {hidden} is soft-deleted: restore it with "
+        f"PATCH /rest/{obj.name_plural}/{hidden}/restore, or destroy it, before upserting",
+        field="id",
+    )
+
+
+def _refuse_repeated_keys(rows: Sequence[writes.RowValues], column: Column, key: str) -> None:
+    """Two records of one upsert may not match the same record: PostgreSQL cannot update a row
+    twice in one statement, and across statements the second would silently win."""
+    seen: dict[Any, int] = {}
+    for index, row in enumerate(rows):
+        value = row.values.get(column.name)
+        if value is None or value == "":
+            continue
+        if value in seen:
+            raise DuplicateEntry(
+                "A duplicate entry was detected",
+                hint=f"records {seen[value]} and {index} both upsert on {key} = '{value}'",
+                field=key,
+            )
+        seen[value] = index
 
 
 async def _insert(
@@ -241,7 +305,7 @@ async def _insert(
     rows: Sequence[writes.RowValues],
     options: ReadOptions,
     *,
-    conflict: tuple[str, frozenset[str]] | None,
+    conflict: tuple[Column, frozenset[str]] | None,
 ) -> list[dict[str, Any]]:
     types = column_types(obj)
     columns = list(rows[0].values)
@@ -258,14 +322,17 @@ async def _insert(
     if conflict is not None:
         column, provided = conflict
         updates = [c for c in columns if c in provided and c not in ("id", "createdAt")]
-        target = ident(column)
-        if column != "id":
-            target += ' WHERE "deletedAt" IS NULL'
-            if types[column] == "text":
-                target += f" AND {ident(column)} <> ''"
+        # The index predicate follows the parenthesised target, as PostgreSQL's grammar has it.
+        target = f"({ident(column.name)})"
+        if column.name != "id":
+            target += f" WHERE {ddl.unique_predicate(column)}"
         sets = [f"{ident(c)} = EXCLUDED.{ident(c)}" for c in updates]
         sets.append('"updatedAt" = EXCLUDED."updatedAt"')
-        statement += f" ON CONFLICT ({target}) DO UPDATE SET {', '.join(sets)}"
+        # A soft-deleted row can only conflict on `id` (unique indexes skip them); it is left
+        # alone and missing from RETURNING, which `create` reports.
+        statement += (
+            f' ON CONFLICT {target} DO UPDATE SET {", ".join(sets)} WHERE t."deletedAt" IS NULL'
+        )
     return await _returning(conn, catalog, obj, statement, params.values, options)
 
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.catalog.snapshot import Catalog
-from app.errors import InvalidFilter, InvalidParameter
+from app.errors import FieldNotFound, InvalidFilter, InvalidParameter, did_you_mean
 from app.metadata.enums import FieldType, RelationType
-from app.metadata.field_types import ScalarKind, handler_for
+from app.metadata.field_types import ScalarKind, coerce_filter_scalar, handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
 from app.query import ast
-from app.query.resolve import ColumnRef, resolve_column, unknown_field
+from app.query.resolve import ColumnRef, join_field, resolve_column, unknown_field
 
 # Operators per column kind. REST's grammar admits 13 of them (parser); GraphQL adds more.
 _COMPARE = frozenset({"eq", "neq", "in", "is", "gt", "gte", "lt", "lte"})
@@ -102,10 +102,11 @@ class Page:
     limit: int
     after: tuple[Any, ...] | None = None
     before: tuple[Any, ...] | None = None
+    from_end: bool = False  # the last `limit` rows, with no cursor (GraphQL `last` alone)
 
     @property
     def backwards(self) -> bool:
-        return self.before is not None
+        return self.before is not None or self.from_end
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,9 @@ def _condition(catalog: Catalog, obj: ObjectMeta, term: ast.FilterTerm) -> Condi
     if term.op in ("like", "ilike", "startsWith", "endsWith", "search"):
         if not isinstance(term.value, str):
             raise InvalidFilter(f"'filter' invalid for '{ref.path}': '{term.op}' takes a string")
-        return Condition(ref, term.op, term.value)
+        # Any column kind compares as text here; the pattern must still be valid text.
+        pattern = coerce_filter_scalar(ScalarKind.TEXT, term.value, field_name=ref.path)
+        return Condition(ref, term.op, pattern)
     handler = handler_for(ref.field.type)
     if term.op in LIST_OPERATORS:
         items = term.value if isinstance(term.value, (list, tuple)) else (term.value,)
@@ -176,8 +179,6 @@ def _condition(catalog: Catalog, obj: ObjectMeta, term: ast.FilterTerm) -> Condi
 
 def _coerce(ref: ColumnRef, handler: Any, value: Any) -> Any:
     if ref.field.join_column == ref.column:
-        from app.metadata.field_types import coerce_filter_scalar
-
         return coerce_filter_scalar(ScalarKind.UUID, value, field_name=ref.column)
     return handler.coerce_filter_value(ref.field, ref.sub_field, value)
 
@@ -233,6 +234,31 @@ def output_fields(obj: ObjectMeta) -> tuple[FieldMeta, ...]:
     )
 
 
+def _projected_field(
+    obj: ObjectMeta, shown: Sequence[FieldMeta], path: tuple[str, ...]
+) -> FieldMeta:
+    """The field a `fields` item names: `city`, a join column `companyId`, or a composite's
+    sub-field `name.firstName` (which selects the whole composite)."""
+    name = path[0]
+    field = join_field(obj, name) or obj.field_named(name)
+    if field is None or field not in shown:
+        error = unknown_field(name, obj, context="'fields'")
+        raise FieldNotFound(
+            f"'fields' parameter invalid. {error.message}", hint=error.hint, field=name
+        )
+    if len(path) > 1:
+        sub_fields = [sub.name for sub in handler_for(field.type).sub_fields]
+        if len(path) > 2 or path[1] not in sub_fields:
+            dotted = ".".join(path)
+            raise FieldNotFound(
+                f"'fields' parameter invalid. '{dotted}' does not exist on object "
+                f"'{obj.name_singular}'",
+                hint=did_you_mean(path[1], sub_fields),
+                field=dotted,
+            )
+    return field
+
+
 def plan_selection(
     catalog: Catalog,
     obj: ObjectMeta,
@@ -244,17 +270,7 @@ def plan_selection(
     if fields is not None:
         wanted: list[FieldMeta] = []
         for path in fields:
-            name = path[0]
-            field = obj.field_named(name)
-            if field is None and name.endswith("Id"):
-                field = obj.field_named(name[:-2])
-                if field is not None and field.join_column != name:
-                    field = None
-            if field is None or field not in chosen:
-                error = unknown_field(name, obj, context="'fields'")
-                raise InvalidParameter(
-                    f"'fields' parameter invalid. {error.message}", hint=error.hint, field=name
-                )
+            field = _projected_field(obj, chosen, path)
             if field not in wanted:
                 wanted.append(field)
         chosen = tuple(wanted)

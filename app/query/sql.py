@@ -46,14 +46,15 @@ def select_list(columns: Iterable[str], alias: str = "t") -> str:
 
 
 def column_expr(schema: str, ref: ColumnRef, alias: str = "t") -> str:
-    """The column as seen from the root row; through a relation, a correlated sub-select."""
+    """The column as seen from the root row; through a relation, a correlated sub-select that
+    reads a soft-deleted related record as no record (NULL), as filters and embeds do."""
     if ref.hop is None:
         return f"{alias}.{ident(ref.column)}"
     join = ref.hop.field.join_column
     assert join is not None
     return (
         f"(SELECT r.{ident(ref.column)} FROM {qualified(schema, ref.hop.target.table_name)} r "
-        f'WHERE r."id" = {alias}.{ident(join)})'
+        f'WHERE r."id" = {alias}.{ident(join)} AND r."deletedAt" IS NULL)'
     )
 
 
@@ -108,9 +109,15 @@ def predicate_sql(schema: str, node: Predicate, params: Params, alias: str = "t"
             )
         join = ref.hop.field.join_column
         assert join is not None
-        inner = condition_sql(f"r.{ident(ref.column)}", ref.kind, node.op, node.value, params)
+        # Through a relation, a missing or soft-deleted related record reads as NULL (as in
+        # `column_expr`): `company.employees[is]:NULL` also matches people with no company.
+        exists = "EXISTS"
+        if node.op == "is" and node.value == "NULL":
+            exists, inner = "NOT EXISTS", f"r.{ident(ref.column)} IS NOT NULL"
+        else:
+            inner = condition_sql(f"r.{ident(ref.column)}", ref.kind, node.op, node.value, params)
         return (
-            f"EXISTS (SELECT 1 FROM {qualified(schema, ref.hop.target.table_name)} r "
+            f"{exists} (SELECT 1 FROM {qualified(schema, ref.hop.target.table_name)} r "
             f'WHERE r."id" = {alias}.{ident(join)} AND r."deletedAt" IS NULL AND {inner})'
         )
     if isinstance(node, AllOf):
@@ -147,10 +154,13 @@ def order_sql(schema: str, keys: Sequence[OrderKey], backwards: bool) -> str:
     parts = []
     for key in keys:
         descending, nulls_first = _direction(key, backwards)
-        parts.append(
-            f"{column_expr(schema, key.ref)} {'DESC' if descending else 'ASC'} "
-            f"NULLS {'FIRST' if nulls_first else 'LAST'}"
-        )
+        term = f"{column_expr(schema, key.ref)} {'DESC' if descending else 'ASC'}"
+        # The root `id` (the primary key) is never NULL, so where NULLs go changes nothing;
+        # leaving it out lets the primary-key index serve the default order, which
+        # `ASC NULLS FIRST` does not (a full sort of the table for every page).
+        if key.ref.hop is not None or key.ref.column != "id":
+            term += f" NULLS {'FIRST' if nulls_first else 'LAST'}"
+        parts.append(term)
     return ", ".join(parts)
 
 

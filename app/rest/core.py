@@ -17,6 +17,7 @@ from app.catalog.snapshot import Catalog
 from app.errors import InvalidBody, InvalidPath, ObjectNotFound, TooManyRecords
 from app.metadata.model import ObjectMeta
 from app.query import duplicates, engine, merge
+from app.query import group_by as grouping
 from app.rest import params
 from app.rest.deps import CatalogDep, PrincipalDep, StateDep
 from app.rest.responses import FastJSONResponse
@@ -173,6 +174,40 @@ async def find_duplicates(
 
 
 # ---- read ------------------------------------------------------------------------------
+
+
+@router.get("/{plural}/groupBy")
+async def group_by(
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+) -> FastJSONResponse:
+    """A bare JSON array of groups, as Twenty answers (no envelope)."""
+    obj = resolve_object(catalog, plural)
+    query = request.query_params
+    params.check_known_params(query, params.GROUP_BY)
+    records_order = query.get("order_by_for_records")
+    async with state.db.connection() as conn:
+        groups = await grouping.group_by(
+            conn,
+            catalog,
+            obj,
+            dimensions_spec=params.parse_json_param(
+                "group_by", query.get("group_by"), required=True
+            ),
+            aggregate_keys=params.parse_json_param("aggregate", query.get("aggregate")),
+            filter=parse_filter(request),
+            order_spec=params.parse_json_param("order_by", query.get("order_by")),
+            records_order=params.parse_order_by(records_order) if records_order else (),
+            include_records=params.parse_bool_flag(
+                "include_records_sample", query.get("include_records_sample")
+            ),
+            limit=params.parse_limit(
+                query.get("limit"),
+                default=params.GROUP_BY_DEFAULT_LIMIT,
+                maximum=state.settings.query_max_limit,
+            ),
+            options=read_options(request),
+        )
+    return FastJSONResponse(groups)
 
 
 @router.get("/{plural}")
@@ -373,8 +408,11 @@ async def update_many(
 # ---- everything else -------------------------------------------------------------------
 
 
-@router.api_route(
-    "/{path:path}", methods=["GET", "POST", "PATCH", "PUT", "DELETE"], include_in_schema=False
-)
-async def invalid_path(path: str, _principal: PrincipalDep) -> FastJSONResponse:
-    raise InvalidPath(f"Query path '/rest/{path}' invalid. {PATH_EXAMPLES}")
+_METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
+
+
+@router.api_route("", methods=_METHODS, include_in_schema=False)
+@router.api_route("/{path:path}", methods=_METHODS, include_in_schema=False)
+async def invalid_path(request: Request, _principal: PrincipalDep) -> FastJSONResponse:
+    """Zero segments, too many, or a method the path does not take: Twenty's 400."""
+    raise InvalidPath(f"Query path '{request.url.path}' invalid. {PATH_EXAMPLES}")

@@ -16,11 +16,15 @@ Cursors (``starting_after``, ``ending_before``) pass through as text; the planne
 
 Note [filter grammar deviations]
 Twenty scans a filter with flags that flip on every quote and bracket, wherever they appear.
-We scan it properly, which only changes inputs Twenty answers with an error or garbles:
+We scan it properly, which only changes inputs Twenty answers with an error or garbles (a
+differential fuzz against Twenty's algorithm found no other difference):
 - a quote opens a quoted run only where a value starts (after ``]:``, or after ``[`` or ``,``
   inside a list) and only if the same quote closes it later; inside a run, brackets,
   parentheses and commas are literal. So ``"O'Brien"``, ``"a(b"`` and ``"x[y"`` work, and an
-  apostrophe inside a bare value (``O'Brien``) stays literal;
+  apostrophe inside a bare value stays literal: Twenty read ``name[eq]:O'Brien,city[eq]:x``
+  as one condition, name = ``O'Brien,city[eq]:x``; we read two, and answer 400 where what
+  follows such a comma is not a condition;
+- quoted list items may hold commas: Twenty split ``["a,b",c]`` into ``"a``, ``b"``, ``c``;
 - ``and(...)``/``or(...)``/``not(...)`` is a conjunction only when its bracket closes at the
   end of its text: Twenty silently dropped ``b[eq]:2`` from ``and(a[eq]:1),b[eq]:2``;
 - a ``)`` before its ``(``, empty conditions, ``[in]:[]`` (the empty list, which Twenty read as
@@ -47,7 +51,7 @@ from app.query.ast import And, Direction, Filter, FilterTerm, Not, Or, OrderTerm
 
 # --- which parameters each route reads ---------------------------------------------------------
 # Everything Twenty's handlers read on that route (so no Twenty client trips on our strictness),
-# plus our `upsert_on`. `viewId` is Twenty's spelling; `view_id` is the one its docs print.
+# plus our `upsert_on`. Twenty's handler reads `viewId`; spec §1.5 spells it `view_id`.
 # On group-by, `order_by` is Twenty's JSON list of OrderByWithGroupBy (parse_json_param), and
 # `order_by_for_records` is the ordinary order_by grammar.
 
@@ -128,8 +132,9 @@ def check_known_params(
     """Refuse a parameter the route does not read, and one given twice.
 
     Pass the multi-dict itself or its ``(key, value)`` pairs: a plain ``Mapping`` cannot show a
-    repeated key. Twenty ignores unknown parameters and keeps one of two repeated values; we
-    answer 400 naming the parameter, since either way the client meant something we would drop.
+    repeated key. Twenty ignores unknown parameters, and Express turns a repeated one into an
+    array that most of Twenty's parsers then treat as absent (``filter=a&filter=b`` filters
+    nothing). We answer 400 naming the parameter instead of dropping what the client meant.
     """
     if isinstance(params, MultiItems):
         pairs: Iterable[tuple[str, str]] = params.multi_items()

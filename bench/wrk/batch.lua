@@ -7,9 +7,14 @@ dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
 local nonce, size
 local companies = {}
 local n = 0
-local headers = { ["Content-Type"] = "application/json" }
+local headers = {}
 
 function init(args)
+  -- wrk.format() sends only the headers it is given: copy the command line's (-H) ones.
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  headers["Content-Type"] = "application/json"
   nonce = args[1]
   size = tonumber(args[2])
   local file = assert(io.open(args[3], "r"))

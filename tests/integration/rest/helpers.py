@@ -66,7 +66,7 @@ def assert_error(
     """An error in Twenty's envelope plus our `code`; returns the body for further checks."""
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
-    assert ERROR_KEYS <= set(body), body
+    assert set(body) >= ERROR_KEYS, body
     assert body["statusCode"] == status
     assert isinstance(body["messages"], list)
     assert body["messages"]

@@ -1,0 +1,211 @@
+"""The /graphql endpoint: authenticate, find the workspace's schema, validate, execute.
+
+    POST /graphql   application/json {"query", "variables", "operationName"}
+    GET  /graphql?query=…&variables=…&operationName=…   (queries only; a mutation is 405)
+
+Every request needs `Authorization: Bearer <API key>`; without a valid one the answer is
+HTTP 401 with a GraphQL error whose `extensions.code` is UNAUTHENTICATED. Requests count
+against the key's rate limit as REST ones do (HTTP 429, LIMIT_REACHED). A malformed request
+(not JSON, no `query`) is HTTP 400. Everything else, including parse, validation and field
+errors, is HTTP 200 with `errors` (GraphQL over HTTP, application/json). Introspection works
+for any authenticated caller.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from inspect import isawaitable
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request, Response
+from graphql import (
+    ExecutionResult,
+    GraphQLSchema,
+    OperationType,
+    execute,
+    get_operation_ast,
+    validate,
+)
+
+from app.auth.api_keys import Principal
+from app.catalog.snapshot import Catalog
+from app.errors import AppError, InvalidBody, RateLimited
+from app.graphql.core import errors
+from app.graphql.core.cache import SchemaCache
+from app.graphql.core.documents import DocumentCache
+from app.graphql.core.limits import cost_limit, depth_limit
+from app.graphql.core.resolvers import CoreContext
+from app.query.nested import Limits
+from app.ratelimit import headers as rate_headers
+from app.state import AppState
+
+router = APIRouter()
+
+
+class MethodNotAllowed(AppError):
+    code = "METHOD_NOT_ALLOWED"
+    status = 405
+    error = "MethodNotAllowedException"
+    graphql_code = "BAD_REQUEST"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _json(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    content = orjson.dumps(body, default=_default)
+    return Response(content, status, headers, media_type="application/json")
+
+
+def _refuse(error: AppError, headers: dict[str, str] | None = None) -> Response:
+    return _json(errors.error_body(error), error.status, headers)
+
+
+def _schemas(request: Request) -> SchemaCache:
+    cache: SchemaCache | None = getattr(request.app.state, "core_graphql_schemas", None)
+    if cache is None:
+        cache = SchemaCache()
+        request.app.state.core_graphql_schemas = cache
+    return cache
+
+
+def _documents(request: Request) -> DocumentCache:
+    cache: DocumentCache | None = getattr(request.app.state, "core_graphql_documents", None)
+    if cache is None:
+        cache = DocumentCache()
+        request.app.state.core_graphql_documents = cache
+    return cache
+
+
+async def _admit(state: AppState, request: Request) -> Principal:
+    """Who calls, within their rate limit: the same admission as REST's (app.rest.deps), which
+    this transport may not import."""
+    async with state.db.connection() as conn:
+        principal = await state.authenticator.authenticate(
+            conn, request.headers.get("authorization")
+        )
+    request.state.principal = principal
+    decision = await state.limiter.hit(principal.api_key_id, state.quota_for(principal))
+    setattr(request.state, rate_headers.STATE_KEY, decision)
+    if not decision.allowed:
+        raise RateLimited(
+            f"Rate limit exceeded: {decision.limit} requests per minute for this API key; "
+            f"retry in {decision.retry_after} s",
+            limit=decision.limit,
+            retryAfterSeconds=decision.retry_after,
+        )
+    return principal
+
+
+async def _catalog(state: AppState, principal: Principal) -> Catalog:
+    """The workspace's snapshot, never older than the version the key lookup read (Note
+    [catalog reload ordering])."""
+    catalog = await state.catalogs.get(principal.workspace_id)
+    wanted = principal.metadata_version
+    if wanted is not None and catalog.version < wanted:
+        catalog = await state.catalogs.refresh(principal.workspace_id, min_version=wanted)
+    return catalog
+
+
+def _params(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
+    if not isinstance(payload, dict):
+        raise InvalidBody('The request body must be a JSON object: {"query", "variables"}')
+    query, variables = payload.get("query"), payload.get("variables")
+    operation = payload.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise InvalidBody("'query' must be a non-empty string")
+    if isinstance(variables, str) and variables:
+        try:
+            variables = orjson.loads(variables)
+        except orjson.JSONDecodeError:
+            raise InvalidBody("'variables' is not valid JSON") from None
+    if variables is not None and not isinstance(variables, dict):
+        raise InvalidBody("'variables' must be an object")
+    if operation is not None and not isinstance(operation, str):
+        raise InvalidBody("'operationName' must be a string")
+    return query, variables or None, operation or None
+
+
+@router.post("/graphql")
+async def graphql_post(request: Request) -> Response:
+    try:
+        payload = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        payload = None
+    return await _serve(request, payload, queries_only=False)
+
+
+@router.get("/graphql")
+async def graphql_get(request: Request) -> Response:
+    return await _serve(request, dict(request.query_params), queries_only=True)
+
+
+async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Response:
+    state: AppState = request.app.state.crm
+    try:
+        principal = await _admit(state, request)
+        query, variables, operation = _params(payload)
+    except AppError as error:
+        return _refuse(error)
+    catalog = await _catalog(state, principal)
+    schema = await _schemas(request).get(catalog)
+    settings = state.settings
+    checked = _documents(request).check(schema, query, (depth_limit(settings.graphql_max_depth),))
+    if checked.parse_error is not None:
+        return _json({"errors": [errors.format_error(checked.parse_error, errors.PARSE_FAILED)]})
+    document = checked.document
+    assert document is not None
+    cost = cost_limit(
+        settings.graphql_max_complexity,
+        default_page=settings.query_default_limit,
+        max_page=settings.query_max_limit,
+        variables=variables,
+    )
+    problems = checked.errors or tuple(validate(schema, document, (cost,)))
+    if problems:
+        return _json(
+            {"errors": [errors.format_error(e, errors.VALIDATION_FAILED) for e in problems]}
+        )
+    if queries_only:
+        chosen = get_operation_ast(document, operation)
+        if chosen is not None and chosen.operation is not OperationType.QUERY:
+            refusal = MethodNotAllowed("Mutations are only allowed over POST")
+            return _refuse(refusal, {"Allow": "POST"})
+    context = CoreContext(
+        db=state.db,
+        catalog=catalog,
+        actor_name=principal.name,
+        limits=Limits(default=settings.query_default_limit, maximum=settings.query_max_limit),
+        batch_max_records=settings.batch_max_records,
+    )
+    return _json(await _execute(schema, document, variables, operation, context))
+
+
+async def _execute(
+    schema: GraphQLSchema,
+    document: Any,
+    variables: dict[str, Any] | None,
+    operation: str | None,
+    context: CoreContext,
+) -> dict[str, Any]:
+    outcome = execute(
+        schema,
+        document,
+        context_value=context,
+        variable_values=variables,
+        operation_name=operation,
+    )
+    result: ExecutionResult = await outcome if isawaitable(outcome) else outcome
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        body["errors"] = [
+            errors.format_error(e, errors.BAD_USER_INPUT if e.path is None else errors.INTERNAL)
+            for e in result.errors
+        ]
+    return body

@@ -1,0 +1,7 @@
+"""The `/metadata` GraphQL API: Twenty's static metadata schema, built with Strawberry.
+
+Modules: `scalars` (UUID, DateTime, JSON, ConnectionCursor), `enums`, `inputs` (Twenty's input
+types, by name), `types` (Object, Field, Relation and their connections), `paging` (cursors,
+CursorPaging, ObjectFilter/FieldFilter evaluation), `schema` (Query and Mutation), `endpoint`
+(POST /metadata: authentication, execution, error rendering).
+"""

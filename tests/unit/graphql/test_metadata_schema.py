@@ -1,0 +1,127 @@
+"""The /metadata schema: every name Twenty 2.43 uses for our operations, and the SDL snapshot.
+
+tests/snapshots/twenty_metadata_2_43.graphql is Twenty's SDL (from twenty-client-sdk 2.43.0);
+clients send its type, argument and input names verbatim, so each one we serve must exist here
+with the same type. Our printed schema is kept in tests/snapshots/metadata_schema.graphql; run
+with UPDATE_SNAPSHOTS=1 to rewrite it after an intended change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from graphql import (
+    EnumTypeDefinitionNode,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    InputObjectTypeDefinitionNode,
+    ObjectTypeDefinitionNode,
+    parse,
+    print_ast,
+    print_schema,
+)
+
+from app.graphql.metadata.schema import schema
+
+SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots"
+TWENTY = parse((SNAPSHOTS / "twenty_metadata_2_43.graphql").read_text())
+OURS = schema._schema
+
+# Operations of later issues (API keys, roles, webhooks), and fields Twenty's SDL leaves
+# unexpanded because they belong to features outside this server.
+LATER = {"getRoles", "apiKeys", "apiKey", "getApiKeyRoles", "webhooks", "webhook"}
+LATER |= {"createApiKey", "updateApiKey", "revokeApiKey", "generateApiKeyToken"}
+LATER |= {"assignRoleToApiKey", "createOneRole", "updateOneRole", "deleteOneRole"}
+LATER |= {"upsertObjectPermissions", "upsertFieldPermissions"}
+LATER |= {"createWebhook", "updateWebhook", "deleteWebhook"}
+UNEXPANDED = {
+    ("Object", "indexMetadatas"),
+    ("Object", "indexMetadataList"),
+    ("Object", "searchFieldMetadataList"),
+    ("Field", "morphRelations"),
+}
+SERVED_TYPES = {
+    "Object",
+    "Field",
+    "ObjectConnection",
+    "ObjectEdge",
+    "FieldConnection",
+    "FieldEdge",
+    "ObjectFieldsConnection",
+    "PageInfo",
+    "CursorPaging",
+    "ObjectFilter",
+    "FieldFilter",
+    "UUIDFilterComparison",
+    "BooleanFieldComparison",
+    "CreateOneObjectInput",
+    "UpdateOneObjectInput",
+    "DeleteOneObjectInput",
+    "CreateOneFieldMetadataInput",
+    "UpdateOneFieldMetadataInput",
+    "DeleteOneFieldInput",
+    "CreateObjectInput",
+    "UpdateObjectPayload",
+    "CreateFieldInput",
+    "UpdateFieldInput",
+    "MetadataTranslationOverrideInput",
+    "ObjectOpenRecordIn",
+    "MetadataReadability",
+    "MetadataWritability",
+    "FieldMetadataType",
+}
+
+
+def _twenty(name: str) -> object:
+    return next(
+        d for d in TWENTY.definitions if getattr(getattr(d, "name", None), "value", None) == name
+    )
+
+
+def test_printed_schema_matches_the_snapshot() -> None:
+    printed = print_schema(OURS) + "\n"
+    snapshot = SNAPSHOTS / "metadata_schema.graphql"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        snapshot.write_text(printed)
+    assert snapshot.exists(), "no snapshot yet: run with UPDATE_SNAPSHOTS=1"
+    assert printed == snapshot.read_text(), (
+        "the metadata schema changed; if intended, run with UPDATE_SNAPSHOTS=1 and review the diff"
+    )
+
+
+@pytest.mark.parametrize("root", ["Query", "Mutation"])
+def test_every_operation_has_twentys_arguments_and_result(root: str) -> None:
+    theirs = _twenty(root)
+    assert isinstance(theirs, ObjectTypeDefinitionNode)
+    ours = OURS.query_type if root == "Query" else OURS.mutation_type
+    assert ours is not None
+    served = [f for f in theirs.fields or () if f.name.value not in LATER]
+    assert len(served) == (4 if root == "Query" else 6)
+    for field in served:
+        mine = ours.fields[field.name.value]
+        assert str(mine.type) == print_ast(field.type), field.name.value
+        for argument in field.arguments or ():
+            assert str(mine.args[argument.name.value].type) == print_ast(argument.type)
+        assert set(mine.args) == {a.name.value for a in field.arguments or ()}
+
+
+@pytest.mark.parametrize("name", sorted(SERVED_TYPES))
+def test_every_served_type_has_twentys_fields(name: str) -> None:
+    theirs = _twenty(name)
+    mine = OURS.type_map[name]
+    if isinstance(theirs, EnumTypeDefinitionNode):
+        assert isinstance(mine, GraphQLEnumType)
+        assert {v.name.value for v in theirs.values or ()} <= set(mine.values)
+        return
+    assert isinstance(theirs, ObjectTypeDefinitionNode | InputObjectTypeDefinitionNode)
+    assert isinstance(mine, GraphQLObjectType | GraphQLInputObjectType)
+    for field in theirs.fields or ():
+        if (name, field.name.value) in UNEXPANDED:
+            continue
+        assert field.name.value in mine.fields, f"{name}.{field.name.value}"
+        assert str(mine.fields[field.name.value].type) == print_ast(field.type), (
+            f"{name}.{field.name.value}"
+        )
