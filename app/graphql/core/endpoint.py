@@ -28,16 +28,14 @@ from graphql import (
     validate,
 )
 
-from app.auth.api_keys import Principal
-from app.catalog.snapshot import Catalog
-from app.errors import AppError, InvalidBody, RateLimited
+from app import gate
+from app.errors import AppError, InvalidBody
 from app.graphql.core import errors
 from app.graphql.core.cache import SchemaCache
 from app.graphql.core.documents import DocumentCache
 from app.graphql.core.limits import cost_limit, depth_limit
 from app.graphql.core.resolvers import CoreContext
 from app.query.nested import Limits
-from app.ratelimit import headers as rate_headers
 from app.state import AppState
 
 router = APIRouter()
@@ -83,36 +81,6 @@ def _documents(request: Request) -> DocumentCache:
     return cache
 
 
-async def _admit(state: AppState, request: Request) -> Principal:
-    """Who calls, within their rate limit: the same admission as REST's (app.rest.deps), which
-    this transport may not import."""
-    async with state.db.connection() as conn:
-        principal = await state.authenticator.authenticate(
-            conn, request.headers.get("authorization")
-        )
-    request.state.principal = principal
-    decision = await state.limiter.hit(principal.api_key_id, state.quota_for(principal))
-    setattr(request.state, rate_headers.STATE_KEY, decision)
-    if not decision.allowed:
-        raise RateLimited(
-            f"Rate limit exceeded: {decision.limit} requests per minute for this API key; "
-            f"retry in {decision.retry_after} s",
-            limit=decision.limit,
-            retryAfterSeconds=decision.retry_after,
-        )
-    return principal
-
-
-async def _catalog(state: AppState, principal: Principal) -> Catalog:
-    """The workspace's snapshot, never older than the version the key lookup read (Note
-    [catalog reload ordering])."""
-    catalog = await state.catalogs.get(principal.workspace_id)
-    wanted = principal.metadata_version
-    if wanted is not None and catalog.version < wanted:
-        catalog = await state.catalogs.refresh(principal.workspace_id, min_version=wanted)
-    return catalog
-
-
 def _params(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
     if not isinstance(payload, dict):
         raise InvalidBody('The request body must be a JSON object: {"query", "variables"}')
@@ -149,11 +117,11 @@ async def graphql_get(request: Request) -> Response:
 async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Response:
     state: AppState = request.app.state.crm
     try:
-        principal = await _admit(state, request)
+        principal = await gate.admit(state, request)
         query, variables, operation = _params(payload)
     except AppError as error:
         return _refuse(error)
-    catalog = await _catalog(state, principal)
+    catalog = await gate.catalog_for(state, principal)
     schema = await _schemas(request).get(catalog)
     settings = state.settings
     checked = _documents(request).check(schema, query, (depth_limit(settings.graphql_max_depth),))

@@ -18,11 +18,10 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from graphql import GraphQLError
 
-from app.auth.api_keys import Principal
-from app.errors import AppError, BadRequest, RateLimited
+from app import gate
+from app.errors import AppError, BadRequest
 from app.graphql.metadata.schema import MetadataContext, schema
 from app.metadata.service import MetadataService
-from app.ratelimit import headers as rate_headers
 from app.state import AppState
 
 log = logging.getLogger(__name__)
@@ -65,26 +64,6 @@ def _refused(error: AppError) -> Response:
     return _json(body, error.status, getattr(error, "headers", None))
 
 
-async def _admit(state: AppState, request: Request) -> Principal:
-    """Who calls, within their rate limit: REST's admission (app.rest.deps), which a GraphQL
-    transport does not import."""
-    async with state.db.connection() as conn:
-        principal = await state.authenticator.authenticate(
-            conn, request.headers.get("authorization")
-        )
-    request.state.principal = principal
-    decision = await state.limiter.hit(principal.api_key_id, state.quota_for(principal))
-    setattr(request.state, rate_headers.STATE_KEY, decision)
-    if not decision.allowed:
-        raise RateLimited(
-            f"Rate limit exceeded: {decision.limit} requests per minute for this API key; "
-            f"retry in {decision.retry_after} s",
-            limit=decision.limit,
-            retryAfterSeconds=decision.retry_after,
-        )
-    return principal
-
-
 async def _operation(request: Request) -> tuple[str, dict[str, Any] | None, str | None]:
     try:
         body = orjson.loads(await request.body())
@@ -104,7 +83,7 @@ async def metadata(request: Request) -> Response:
     state: AppState = request.app.state.crm
     try:
         query, variables, operation = await _operation(request)
-        principal = await _admit(state, request)
+        principal = await gate.admit(state, request)
     except AppError as error:
         return _refused(error)
     service = MetadataService(state.db, catalogs=state.catalogs)
