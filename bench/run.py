@@ -66,7 +66,7 @@ from app.metadata.field_types import ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
 from app.metadata.workspaces import create_workspace
 from app.query import engine, writes
-from app.rest import params
+from app.rest import filter_grammar, params
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "bench"
@@ -530,7 +530,7 @@ def find_many_request(query: dict[str, str], settings: Settings) -> engine.FindM
     """What app/rest/core.py find_many builds from these query parameters."""
     text = query.get("filter")
     return engine.FindMany(
-        filter=params.parse_filter(text) if text else None,
+        filter=filter_grammar.parse_filter(text) if text else None,
         limit=params.parse_limit(
             query.get("limit"),
             default=settings.query_default_limit,

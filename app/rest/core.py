@@ -18,7 +18,7 @@ from app.errors import InvalidBody, InvalidPath, ObjectNotFound, TooManyRecords
 from app.metadata.model import ObjectMeta
 from app.query import duplicates, engine, merge
 from app.query import group_by as grouping
-from app.rest import params
+from app.rest import filter_grammar, params
 from app.rest.deps import CatalogDep, PrincipalDep, StateDep
 from app.rest.responses import FastJSONResponse
 
@@ -74,7 +74,7 @@ def read_options(request: Request) -> engine.ReadOptions:
 
 def parse_filter(request: Request) -> Any:
     text = request.query_params.get("filter")
-    return params.parse_filter(text) if text else None
+    return filter_grammar.parse_filter(text) if text else None
 
 
 def actor_for(principal: Principal) -> dict[str, Any]:

@@ -8,12 +8,12 @@ from starlette.datastructures import QueryParams
 from app.errors import InvalidFilter, InvalidOrderBy, InvalidParameter, UnknownParameter
 from app.query.ast import And, Direction, FilterTerm, Not, Or, OrderTerm
 from app.rest import params
+from app.rest.filter_grammar import parse_filter
 from app.rest.params import (
     check_known_params,
     parse_bool_flag,
     parse_depth,
     parse_fields,
-    parse_filter,
     parse_json_param,
     parse_limit,
     parse_order_by,

@@ -11,14 +11,16 @@ from hypothesis import strategies as st
 
 from app.errors import AppError
 from app.query.ast import And, Direction, Filter, FilterTerm, Not, Or, OrderTerm
-from app.rest.params import (
+from app.rest.filter_grammar import (
     FILTER_OPERATORS,
     LIST_OPERATORS,
     MAX_FILTER_DEPTH,
+    parse_filter,
+)
+from app.rest.params import (
     parse_bool_flag,
     parse_depth,
     parse_fields,
-    parse_filter,
     parse_json_param,
     parse_limit,
     parse_order_by,
