@@ -9,6 +9,9 @@ crm workspace list
 crm apikey create --workspace W --name N [--expires-at DATE] [--role LABEL] [--json]
 crm apikey list [--workspace W] [--json]
 crm apikey revoke ID
+crm apikey rotate ID [--overlap-seconds N] [--json]
+                            a new token (shown once); the old one works N more seconds
+crm role list --workspace W [--json]
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from uuid import UUID
 
 import typer
 
-from app.auth import api_keys
+from app.auth import api_keys, key_lifecycle
+from app.auth.access_inputs import MAX_OVERLAP_SECONDS, KeyCreate
 from app.config import ConfigError, Settings, load_settings
 from app.db import migrate as migrations
 from app.db.database import Database
@@ -36,8 +40,10 @@ from app.metadata.workspaces import create_workspace
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="CRM API server")
 workspace_cli = typer.Typer(no_args_is_help=True, help="Workspaces")
 apikey_cli = typer.Typer(no_args_is_help=True, help="API keys")
+role_cli = typer.Typer(no_args_is_help=True, help="Roles")
 cli.add_typer(workspace_cli, name="workspace")
 cli.add_typer(apikey_cli, name="apikey")
+cli.add_typer(role_cli, name="role")
 
 T = TypeVar("T")
 
@@ -190,6 +196,9 @@ def _key_json(key: api_keys.ApiKey) -> dict[str, Any]:
         "expiresAt": key.expires_at.isoformat() if key.expires_at else None,
         "revokedAt": key.revoked_at.isoformat() if key.revoked_at else None,
         "lastUsedAt": key.last_used_at.isoformat() if key.last_used_at else None,
+        "previousTokenValidUntil": (
+            key.previous_token_valid_until.isoformat() if key.previous_token_valid_until else None
+        ),
         "createdAt": key.created_at.isoformat(),
     }
 
@@ -213,13 +222,9 @@ def apikey_create(
             role_row = await roles.role_by_label(conn, found.id, role)
             if role_row is None:
                 raise AppError(f"role '{role}' not found in workspace '{found.name}'")
-            return await api_keys.create_api_key(
-                conn,
-                secret=settings.resolved_secret(),
-                workspace_id=found.id,
-                name=name,
-                role_id=role_row.id,
-                expires_at=expiry,
+            spec = KeyCreate(name=name, role_id=role_row.id, expires_at=expiry)
+            return await key_lifecycle.create(
+                conn, secret=settings.resolved_secret(), workspace_id=found.id, spec=spec
             )
 
     key, token = _run(work)
@@ -254,14 +259,18 @@ def apikey_list(
         typer.echo(f"{key.id}  {key.name:<20} {key.status:<8} {key.token_hint or ''}")
 
 
+def _key_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        typer.echo(f"error: '{text}' is not a valid key id (a UUID)", err=True)
+        raise typer.Exit(2) from None
+
+
 @apikey_cli.command("revoke")
 def apikey_revoke(key_id: str) -> None:
     """Revoke an API key: it stops working at once."""
-    try:
-        parsed = UUID(key_id)
-    except ValueError:
-        typer.echo(f"error: '{key_id}' is not a valid key id (a UUID)", err=True)
-        raise typer.Exit(2) from None
+    parsed = _key_id(key_id)
 
     async def work(_settings: Settings, db: Database) -> api_keys.ApiKey:
         async with db.transaction() as conn:
@@ -269,6 +278,93 @@ def apikey_revoke(key_id: str) -> None:
 
     key = _run(work)
     typer.echo(f"revoked API key {key.id} ('{key.name}')")
+
+
+@apikey_cli.command("rotate")
+def apikey_rotate(
+    key_id: str,
+    overlap_seconds: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=MAX_OVERLAP_SECONDS,
+            help="how long the replaced token keeps working (default: it stops at once)",
+        ),
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Give an API key a new token (printed once)."""
+    parsed = _key_id(key_id)
+
+    async def work(settings: Settings, db: Database) -> tuple[api_keys.ApiKey, str]:
+        async with db.transaction() as conn:
+            workspace_id = await conn.fetchval(
+                "SELECT workspace_id FROM core.api_key WHERE id = $1", parsed
+            )
+            if workspace_id is None:
+                raise AppError(f"API key '{parsed}' not found")
+            return await key_lifecycle.rotate(
+                conn,
+                secret=settings.resolved_secret(),
+                workspace_id=workspace_id,
+                key_id=parsed,
+                overlap_seconds=overlap_seconds,
+            )
+
+    key, token = _run(work)
+    if as_json:
+        typer.echo(json.dumps({**_key_json(key), "token": token}))
+        return
+    until = key.previous_token_valid_until
+    old = f"works until {until.isoformat()}" if until else "no longer works"
+    typer.echo(f"API key {key.id} ('{key.name}'): the old token {old}. New token, shown once:")
+    typer.echo(token)
+
+
+@role_cli.command("list")
+def role_list(
+    workspace: Annotated[str, typer.Option(help="workspace name or id")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """List a workspace's roles and how many API keys hold each."""
+
+    async def work(_settings: Settings, db: Database) -> list[tuple[roles.Role, int]]:
+        async with db.connection() as conn:
+            found = await store.find_workspace(conn, workspace)
+            if found is None:
+                raise AppError(f"workspace '{workspace}' not found")
+            held = await conn.fetch(
+                "SELECT role_id, count(*) AS n FROM core.api_key WHERE workspace_id = $1 "
+                "GROUP BY role_id",
+                found.id,
+            )
+            counts = {r["role_id"]: r["n"] for r in held}
+            return [(r, counts.get(r.id, 0)) for r in await roles.list_roles(conn, found.id)]
+
+    listed = _run(work)
+    if as_json:
+        typer.echo(json.dumps([_role_json(role, keys) for role, keys in listed]))
+        return
+    for role, keys in listed:
+        flags = "settings" if role.can_update_all_settings else "-"
+        editable = "editable" if role.is_editable else "fixed"
+        typer.echo(f"{role.id}  {role.label:<20} {editable:<8} {flags:<8} {keys} key(s)")
+
+
+def _role_json(role: roles.Role, keys: int) -> dict[str, Any]:
+    return {
+        "id": str(role.id),
+        "label": role.label,
+        "description": role.description,
+        "isEditable": role.is_editable,
+        "canUpdateAllSettings": role.can_update_all_settings,
+        "canReadAllObjectRecords": role.can_read_all_object_records,
+        "canUpdateAllObjectRecords": role.can_update_all_object_records,
+        "canSoftDeleteAllObjectRecords": role.can_soft_delete_all_object_records,
+        "canDestroyAllObjectRecords": role.can_destroy_all_object_records,
+        "canBeAssignedToApiKeys": role.can_be_assigned_to_api_keys,
+        "apiKeys": keys,
+    }
 
 
 def main() -> None:

@@ -20,6 +20,10 @@ into Twenty's envelope ``{"statusCode", "error", "messages"}`` plus our additive
     │   ├── TooManyRecords           400      TOO_MANY_RECORDS    batch size limit
     │   ├── MissingFilter            400      FILTER_REQUIRED     bulk write without a filter
     │   ├── PermissionDenied         400      PERMISSION_DENIED   "User does not have permission"
+    │   │   └── NoRoleAssigned       400      API_KEY_NO_ROLE_ASSIGNED   a key without a role
+    │   ├── RoleNotEditable          400      ROLE_NOT_EDITABLE   the Admin role (GraphQL FORBIDDEN)
+    │   ├── RoleNotAssignable        400      ROLE_CANNOT_BE_ASSIGNED_TO_API_KEYS
+    │   ├── RoleInUse                400      ROLE_IN_USE         still held by API keys
     │   ├── InvalidMetadataInput     400      INVALID_METADATA_INPUT   a metadata input's shape
     │   ├── MetadataMutationForbidden 400     METADATA_MUTATION_NOT_ALLOWED   standard/system
     │   └── MetadataValidationFailed 400      METADATA_VALIDATION_FAILED   grouped problems
@@ -140,6 +144,33 @@ class PermissionDenied(BadRequest):
 
     code = "PERMISSION_DENIED"
     graphql_code = "FORBIDDEN"
+
+
+class RoleNotEditable(BadRequest):
+    """A seeded role Twenty never lets anyone change (Admin): "Role is not editable"."""
+
+    code = "ROLE_NOT_EDITABLE"
+    graphql_code = "FORBIDDEN"
+
+
+class RoleNotAssignable(BadRequest):
+    """A role whose `canBeAssignedToApiKeys` is false, given to an API key."""
+
+    code = "ROLE_CANNOT_BE_ASSIGNED_TO_API_KEYS"
+
+
+class RoleInUse(BadRequest):
+    """A role deleted, or closed to API keys, while keys still hold it."""
+
+    code = "ROLE_IN_USE"
+
+
+class NoRoleAssigned(PermissionDenied):
+    """A key whose role is gone (deleted: the key's role_id is NULL) or not of its workspace.
+    Twenty's ApiKeyException API_KEY_NO_ROLE_ASSIGNED: REST 400 (no status of its own), GraphQL
+    FORBIDDEN."""
+
+    code = "API_KEY_NO_ROLE_ASSIGNED"
 
 
 class InvalidMetadataInput(BadRequest):

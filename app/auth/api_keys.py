@@ -39,6 +39,8 @@ class ApiKey:
     created_at: datetime
     updated_at: datetime
     token_hint: str | None
+    # After a rotation with an overlap, the replaced token works until then.
+    previous_token_valid_until: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -77,7 +79,7 @@ def token_hint(token: str) -> str:
     return f"{TOKEN_PREFIX}…{token[-4:]}"
 
 
-def _api_key(row: Any) -> ApiKey:
+def key_from_row(row: Any) -> ApiKey:
     return ApiKey(
         id=row["id"],
         workspace_id=row["workspace_id"],
@@ -89,6 +91,7 @@ def _api_key(row: Any) -> ApiKey:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         token_hint=row["token_hint"],
+        previous_token_valid_until=row["previous_token_valid_until"],
     )
 
 
@@ -119,7 +122,7 @@ async def create_api_key(
         role_id,
         expires_at,
     )
-    return _api_key(row), token
+    return key_from_row(row), token
 
 
 async def list_api_keys(conn: asyncpg.Connection, workspace_id: UUID | None = None) -> list[ApiKey]:
@@ -128,7 +131,7 @@ async def list_api_keys(conn: asyncpg.Connection, workspace_id: UUID | None = No
         "ORDER BY created_at",
         workspace_id,
     )
-    return [_api_key(r) for r in rows]
+    return [key_from_row(r) for r in rows]
 
 
 async def revoke_api_key(conn: asyncpg.Connection, key_id: UUID) -> ApiKey:
@@ -139,7 +142,7 @@ async def revoke_api_key(conn: asyncpg.Connection, key_id: UUID) -> ApiKey:
     )
     if row is None:
         raise NotFound(f"API key '{key_id}' not found")
-    return _api_key(row)
+    return key_from_row(row)
 
 
 # The current token, or the previous one during its overlap window after a rotation.

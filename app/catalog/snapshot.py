@@ -2,7 +2,8 @@
 
 A request reads the current snapshot once and uses it to the end. Everything derived from a
 snapshot is cached under `Catalog.key` = (workspace id, version): a new version simply misses,
-nothing is ever cleared by hand.
+nothing is ever cleared by hand. The snapshot includes what each role may do
+(`access(role_id)`, app.catalog.access): every write to roles or permissions bumps the version.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from uuid import UUID
 
+from app.catalog.access import Access, access_by_role
+from app.metadata.grants import NO_GRANTS, Grants
 from app.metadata.model import FieldMeta, ObjectMeta
 
 
@@ -25,10 +28,16 @@ class Catalog:
     _by_singular: Mapping[str, ObjectMeta] = field(repr=False)
     _by_id: Mapping[UUID, ObjectMeta] = field(repr=False)
     _fields_by_id: Mapping[UUID, FieldMeta] = field(repr=False)
+    _access: Mapping[UUID, Access] = field(repr=False)
 
     @classmethod
     def build(
-        cls, workspace_id: UUID, schema: str, version: int, objects: Iterable[ObjectMeta]
+        cls,
+        workspace_id: UUID,
+        schema: str,
+        version: int,
+        objects: Iterable[ObjectMeta],
+        grants: Grants = NO_GRANTS,
     ) -> Catalog:
         objs = tuple(objects)
         return cls(
@@ -40,6 +49,7 @@ class Catalog:
             _by_singular=MappingProxyType({o.name_singular: o for o in objs}),
             _by_id=MappingProxyType({o.id: o for o in objs}),
             _fields_by_id=MappingProxyType({f.id: f for o in objs for f in o.fields}),
+            _access=access_by_role(objs, grants),
         )
 
     @property
@@ -57,6 +67,10 @@ class Catalog:
 
     def field_by_id(self, field_id: UUID) -> FieldMeta | None:
         return self._fields_by_id.get(field_id)
+
+    def access(self, role_id: UUID | None) -> Access | None:
+        """What the role may do, or None when the workspace has no such role."""
+        return self._access.get(role_id) if role_id is not None else None
 
     @property
     def active_objects(self) -> tuple[ObjectMeta, ...]:

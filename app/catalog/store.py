@@ -26,6 +26,7 @@ import asyncpg
 from app.catalog.snapshot import Catalog
 from app.db.database import Database
 from app.metadata import store as metadata_store
+from app.metadata.grants import Grants, load_grants
 from app.metadata.workspace_model import WorkspaceModel
 
 log = logging.getLogger(__name__)
@@ -76,11 +77,11 @@ class CatalogStore:
         the commit fails)."""
         self._expected[workspace_id] = (version, time.monotonic() + EXPECT_FOR)
 
-    def adopt(self, model: WorkspaceModel, version: int) -> Catalog:
-        """Install the model a metadata change read in its own transaction, at the version it
-        committed: the changing process needs no reload (Note [catalog reload ordering]). An
-        older snapshot never replaces a newer one."""
-        snapshot = Catalog.build(model.workspace_id, model.schema, version, model.objects)
+    def adopt(self, model: WorkspaceModel, version: int, grants: Grants) -> Catalog:
+        """Install the model (and the permissions) a metadata change read in its own
+        transaction, at the version it committed: the changing process needs no reload (Note
+        [catalog reload ordering]). An older snapshot never replaces a newer one."""
+        snapshot = Catalog.build(model.workspace_id, model.schema, version, model.objects, grants)
         self._expected.pop(model.workspace_id, None)
         current = self._snapshots.get(model.workspace_id)
         if current is None or snapshot.version > current.version:
@@ -179,10 +180,14 @@ class CatalogStore:
 
 
 async def load_catalog(conn: asyncpg.Connection, workspace_id: UUID) -> Catalog:
-    """Read one workspace's model at one version (in one snapshot-isolated transaction)."""
+    """Read one workspace's model and permissions at one version (in one snapshot-isolated
+    transaction)."""
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         workspace = await metadata_store.get_workspace(conn, workspace_id)
         if workspace is None:
             raise LookupError(f"workspace {workspace_id} does not exist")
         objects = await metadata_store.load_objects(conn, workspace_id)
-    return Catalog.build(workspace.id, workspace.schema_name, workspace.metadata_version, objects)
+        grants = await load_grants(conn, workspace_id)
+    return Catalog.build(
+        workspace.id, workspace.schema_name, workspace.metadata_version, objects, grants
+    )

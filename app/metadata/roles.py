@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 from uuid import UUID
 
 import asyncpg
@@ -23,15 +24,22 @@ class Role:
     workspace_id: UUID
     label: str
     description: str | None
+    icon: str | None
     is_editable: bool
     can_update_all_settings: bool
+    can_access_all_tools: bool
     can_read_all_object_records: bool
     can_update_all_object_records: bool
     can_soft_delete_all_object_records: bool
     can_destroy_all_object_records: bool
+    can_be_assigned_to_users: bool
+    can_be_assigned_to_agents: bool
+    can_be_assigned_to_api_keys: bool
+    created_at: datetime
+    updated_at: datetime
 
 
-def _role(row: Any) -> Role:
+def role_from_row(row: Any) -> Role:
     return Role(**{name: row[name] for name in Role.__slots__})
 
 
@@ -64,16 +72,38 @@ async def seed_roles(conn: asyncpg.Connection, workspace_id: UUID) -> list[Role]
                 destroy,
             )
         )
-    return [_role(r) for r in rows]
+    return [role_from_row(r) for r in rows]
 
 
 async def role_by_label(conn: asyncpg.Connection, workspace_id: UUID, label: str) -> Role | None:
     row = await conn.fetchrow(
         "SELECT * FROM core.role WHERE workspace_id = $1 AND label = $2", workspace_id, label
     )
-    return _role(row) if row else None
+    return role_from_row(row) if row else None
 
 
-async def get_role(conn: asyncpg.Connection, role_id: UUID) -> Role | None:
-    row = await conn.fetchrow("SELECT * FROM core.role WHERE id = $1", role_id)
-    return _role(row) if row else None
+async def get_role(
+    conn: asyncpg.Connection,
+    role_id: UUID,
+    workspace_id: UUID | None = None,
+    *,
+    lock: Literal["SHARE", "UPDATE"] | None = None,
+) -> Role | None:
+    """The role, when it exists (and belongs to `workspace_id`, when given); `lock` holds its
+    row FOR SHARE (giving it to a key) or FOR UPDATE (changing it) until the transaction ends."""
+    row = await conn.fetchrow(
+        "SELECT * FROM core.role WHERE id = $1 AND ($2::uuid IS NULL OR workspace_id = $2)"
+        + (f" FOR {lock}" if lock else ""),
+        role_id,
+        workspace_id,
+    )
+    return role_from_row(row) if row else None
+
+
+async def list_roles(conn: asyncpg.Connection, workspace_id: UUID) -> list[Role]:
+    """Every role of the workspace, seeded ones first, then by label."""
+    rows = await conn.fetch(
+        "SELECT * FROM core.role WHERE workspace_id = $1 ORDER BY is_editable, label",
+        workspace_id,
+    )
+    return [role_from_row(r) for r in rows]

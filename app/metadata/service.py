@@ -6,18 +6,25 @@
 Every change is one transaction (Note [catalog reload ordering] in app/catalog/store.py):
 lock the workspace row (changes of one workspace run one at a time), load its model, validate,
 run the DDL, write the metadata rows, bump the version (which NOTIFYs every process), load the
-model as it now is, commit. Then `catalogs.adopt(model, version)` installs that model in this
-process's catalog before the caller answers, so the very next request sees the change (and
-`catalogs.expect`, just before the commit, spares a reload on the change's own notification).
+model and the permissions as they now are, commit. Then `catalogs.adopt(model, version, grants)`
+installs them in this process's catalog before the caller answers, so the very next request
+sees the change (and `catalogs.expect`, just before the commit, spares a reload on the change's
+own notification).
 If any step fails the transaction rolls back: no row, column or version is half-changed.
 
 Inputs are checked (`inputs`) before the transaction opens; reads load the model fresh from the
 database, so they never lag behind a change made by another process.
+
+Who may change the model is the transport's to say: it passes `may_change`, a check run on the
+change's own connection right after the workspace is locked (so it holds for the change that
+follows); for an API key, `app.auth.settings_access.require_settings_access` (the role needs
+`can_update_all_settings`, as Twenty's settings guard). Reads are open to every key, as in
+Twenty, whose clients read the model to build their queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -28,6 +35,7 @@ import asyncpg
 from app.db.database import Database
 from app.errors import MetadataNotFound, ServiceUnavailable
 from app.metadata import field_changes, inputs, object_changes, store
+from app.metadata.grants import Grants, load_grants
 from app.metadata.model import FieldMeta, ObjectMeta
 from app.metadata.workspace_model import WorkspaceModel
 
@@ -42,8 +50,9 @@ class CatalogSink(Protocol):
     def expect(self, workspace_id: UUID, version: int) -> None:
         """Called just before the commit of `version`."""
 
-    def adopt(self, model: WorkspaceModel, version: int) -> object:
-        """Called after the commit, with the model as committed."""
+    def adopt(self, model: WorkspaceModel, version: int, grants: Grants) -> object:
+        """Called after the commit, with the model and the permissions as committed (a change
+        can drop fields and objects that grants name, or add objects the roles' flags cover)."""
 
 
 async def load_model(conn: asyncpg.Connection, workspace_id: UUID) -> WorkspaceModel:
@@ -61,6 +70,7 @@ class _Change:
     conn: asyncpg.Connection
     model: WorkspaceModel
     after: WorkspaceModel | None = None
+    grants: Grants | None = None
 
     @property
     def result(self) -> WorkspaceModel:
@@ -68,10 +78,17 @@ class _Change:
         return self.after
 
 
+# Raises (PermissionDenied) unless the caller may change the model; None: the server itself.
+ChangeGuard = Callable[[asyncpg.Connection], Awaitable[None]]
+
+
 class MetadataService:
-    def __init__(self, db: Database, *, catalogs: CatalogSink) -> None:
+    def __init__(
+        self, db: Database, *, catalogs: CatalogSink, may_change: ChangeGuard | None = None
+    ) -> None:
         self._db = db
         self._catalogs = catalogs
+        self._may_change = may_change
 
     async def model(self, workspace_id: UUID) -> WorkspaceModel:
         """The model as committed now (one snapshot: objects and fields agree)."""
@@ -93,6 +110,8 @@ class MetadataService:
                 ) from None
             if workspace is None:
                 raise MetadataNotFound("Workspace not found", id=str(workspace_id))
+            if self._may_change is not None:
+                await self._may_change(conn)
             objects = await store.load_objects(conn, workspace_id)
             change = _Change(
                 conn, WorkspaceModel(workspace_id, workspace.schema_name, tuple(objects))
@@ -100,8 +119,9 @@ class MetadataService:
             yield change
             version = await store.bump_version(conn, workspace_id)
             change.after = await load_model(conn, workspace_id)
+            change.grants = await load_grants(conn, workspace_id)
             self._catalogs.expect(workspace_id, version)
-        self._catalogs.adopt(change.after, version)
+        self._catalogs.adopt(change.after, version, change.grants)
 
     # ---- objects ------------------------------------------------------------------------
 

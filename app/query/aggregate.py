@@ -21,6 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from app.catalog.access import Access, Action
 from app.db.sqltext import ident, qualified
 from app.errors import InvalidParameter
 from app.metadata.enums import FieldType
@@ -60,6 +61,7 @@ class Aggregate:
     description: str
     columns: tuple[tuple[str, ScalarKind], ...] = ()  # what emptiness and counts look at
     value_column: tuple[str, ScalarKind] | None = None  # what min/max/avg/sum/countTrue read
+    field: str | None = None  # the field it reads (None: totalCount)
 
 
 # Twenty's getSubfieldsForAggregateOperation: the sub-fields a composite's emptiness considers.
@@ -126,7 +128,9 @@ def _field_aggregates(field: FieldMeta) -> list[Aggregate]:
     name = _capitalize(field.name)
     columns = _columns(field)
     out = [
-        Aggregate(f"{prefix}{name}", op, result, f"{text} for {field.name}", columns)
+        Aggregate(
+            f"{prefix}{name}", op, result, f"{text} for {field.name}", columns, field=field.name
+        )
         for prefix, op, result, text in _COUNTS
     ]
     if field.type in (FieldType.DATE, FieldType.DATE_TIME):
@@ -138,6 +142,7 @@ def _field_aggregates(field: FieldMeta) -> list[Aggregate]:
                 ResultType.DATE_TIME,
                 f"Earliest date contained in the field {field.name}",
                 value_column=value,
+                field=field.name,
             )
         )
         out.append(
@@ -147,6 +152,7 @@ def _field_aggregates(field: FieldMeta) -> list[Aggregate]:
                 ResultType.DATE_TIME,
                 f"Latest date contained in the field {field.name}",
                 value_column=value,
+                field=field.name,
             )
         )
     elif field.type is FieldType.BOOLEAN:
@@ -158,6 +164,7 @@ def _field_aggregates(field: FieldMeta) -> list[Aggregate]:
                 ResultType.INT,
                 f"Count of true values in the field {field.name}",
                 value_column=value,
+                field=field.name,
             )
         )
         out.append(
@@ -167,6 +174,7 @@ def _field_aggregates(field: FieldMeta) -> list[Aggregate]:
                 ResultType.INT,
                 f"Count of false values in the field {field.name}",
                 value_column=value,
+                field=field.name,
             )
         )
     elif field.type in (FieldType.NUMBER, FieldType.CURRENCY):
@@ -183,6 +191,7 @@ def _field_aggregates(field: FieldMeta) -> list[Aggregate]:
                 ResultType.FLOAT,
                 f"{text} {field.name}",
                 value_column=value,
+                field=field.name,
             )
             for prefix, op, text in _NUMERIC
         )
@@ -199,8 +208,10 @@ def available(obj: ObjectMeta) -> dict[str, Aggregate]:
     return out
 
 
-def pick(obj: ObjectMeta, keys: Sequence[str]) -> list[Aggregate]:
-    """The aggregates named by `keys`, in that order; an unknown key is refused by name."""
+def pick(obj: ObjectMeta, keys: Sequence[str], *, access: Access) -> list[Aggregate]:
+    """The aggregates named by `keys`, in that order; an unknown key is refused by name, and
+    so is one over a field the role may not read (PERMISSION_DENIED naming the field)."""
+    access.require(obj, Action.READ)
     offered = available(obj)
     chosen = []
     for key in dict.fromkeys(keys):
@@ -209,6 +220,9 @@ def pick(obj: ObjectMeta, keys: Sequence[str]) -> list[Aggregate]:
             raise InvalidParameter(
                 f"Unknown aggregate '{key}' on object '{obj.name_singular}'", field=key
             )
+        field = obj.field_named(aggregate.field) if aggregate.field else None
+        if field is not None:
+            access.require_read_field(obj, field)
         chosen.append(aggregate)
     return chosen
 

@@ -2,7 +2,8 @@
 
 Criteria are lists of dotted paths (`("name.firstName", "name.lastName")`,
 `("emails.primaryEmail",)`); a criterion applies to an input only when all its values are
-non-empty. A record is never its own duplicate.
+non-empty. A record is never its own duplicate. A criterion over a field the caller's role may
+not read is not applied: matching on it would tell what the hidden values are.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from uuid import UUID
 
 import asyncpg
 
+from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
 from app.errors import BadRequest
@@ -21,20 +23,22 @@ from app.query import engine, plan, shape, sql, writes
 from app.query.resolve import ColumnRef, resolve_column
 
 
-def criteria(catalog: Catalog, obj: ObjectMeta) -> list[list[ColumnRef]]:
-    """The object's criteria as columns; a custom object without any matches on `name`."""
+def criteria(catalog: Catalog, obj: ObjectMeta, access: Access) -> list[list[ColumnRef]]:
+    """The object's criteria the role may apply, as columns; a custom object without any
+    matches on `name`."""
     groups = obj.duplicate_criteria or ((("name",) if obj.field_named("name") else ()),)
     resolved = []
     for group in groups:
-        if group:
-            resolved.append(
-                [
-                    resolve_column(
-                        catalog, obj, tuple(path.split(".")), context="duplicate criteria"
-                    )
-                    for path in group
-                ]
+        if not group:
+            continue
+        refs = [
+            resolve_column(
+                catalog, obj, tuple(path.split(".")), context="duplicate criteria", access=None
             )
+            for path in group
+        ]
+        if all(access.can_read_field(ref.field) for ref in refs):
+            resolved.append(refs)
     return resolved
 
 
@@ -50,13 +54,18 @@ async def find_duplicates(
     data: Sequence[Any] | None,
     ids: Sequence[UUID] | None,
     options: engine.ReadOptions,
+    access: Access,
 ) -> list[tuple[int, list[dict[str, Any]]]]:
     """For each input record (or id), (total count, duplicates) in input order."""
+    access.require(obj, Action.READ)
     if data is not None and ids is not None:
         raise BadRequest('You cannot provide both "data" and "ids" arguments')
     if ids is None and not data:
         raise BadRequest('The "data" condition can not be empty when "ids" input not provided')
-    groups = criteria(catalog, obj)
+    groups = criteria(catalog, obj, access)
+    selection = plan.plan_selection(
+        catalog, obj, access=access, depth=options.depth, fields=options.fields
+    )
     columns = sorted({ref.column for group in groups for ref in group})
     inputs: list[tuple[UUID | None, dict[str, Any]]] = []
     if ids is not None:
@@ -73,10 +82,9 @@ async def find_duplicates(
     else:
         assert data is not None
         inputs = [
-            (None, writes.body_values(obj, body, creating=True, index=n))
+            (None, writes.body_values(obj, body, creating=True, access=None, index=n))
             for n, body in enumerate(data)
         ]
-    selection = plan.plan_selection(catalog, obj, depth=options.depth, fields=options.fields)
     results: list[tuple[int, list[dict[str, Any]]]] = []
     for own_id, values in inputs:
         params = sql.Params()

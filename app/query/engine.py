@@ -3,6 +3,10 @@
 Each operation runs plan → sql → execute → shape on a connection the caller owns (the caller
 opens the transaction, so a batch is all-or-nothing). Related records are fetched with one
 statement per relation for a whole page, never one per record.
+
+Every operation takes the caller's `access` and checks it before any statement is sent: the
+object flag the operation needs (Note [permission rules] in app/catalog/access.py), then, as
+the planner resolves them, every field it reads, filters, sorts or writes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from uuid import UUID
 
 import asyncpg
 
+from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
 from app.errors import DuplicateEntry, InvalidParameter, MissingFilter, RecordNotFound
@@ -97,21 +102,31 @@ async def _shape(
     return shape.to_records(selection, rows, embedded, omit_nulls=options.omit_nulls)
 
 
-def _selection(catalog: Catalog, obj: ObjectMeta, options: ReadOptions) -> plan.Selection:
-    return plan.plan_selection(catalog, obj, depth=options.depth, fields=options.fields)
+def _selection(
+    catalog: Catalog, obj: ObjectMeta, options: ReadOptions, access: Access
+) -> plan.Selection:
+    return plan.plan_selection(
+        catalog, obj, access=access, depth=options.depth, fields=options.fields
+    )
 
 
 # ---- reads -------------------------------------------------------------------------------
 
 
 async def find_many(
-    conn: asyncpg.Connection, catalog: Catalog, obj: ObjectMeta, request: FindMany
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    request: FindMany,
+    *,
+    access: Access,
 ) -> PageResult:
+    access.require(obj, Action.READ)
     if request.after is not None and request.before is not None:
         raise InvalidParameter("Use either 'starting_after' or 'ending_before', not both")
-    selection = _selection(catalog, obj, request.options)
-    where = plan.plan_filter(catalog, obj, request.filter)
-    order = plan.plan_order(catalog, obj, request.order_by)
+    selection = _selection(catalog, obj, request.options, access)
+    where = plan.plan_filter(catalog, obj, request.filter, access=access)
+    order = plan.plan_order(catalog, obj, request.order_by, access=access)
     sig = cursor.signature(order)
     after = cursor.decode(request.after, order) if request.after else None
     before = cursor.decode(request.before, order) if request.before else None
@@ -150,9 +165,10 @@ async def find_one(
     record_id: UUID,
     options: ReadOptions,
     *,
+    access: Access,
     with_deleted: bool = False,
 ) -> dict[str, Any] | None:
-    records = await _find_by_ids(conn, catalog, obj, [record_id], options, with_deleted)
+    records = await _find_by_ids(conn, catalog, obj, [record_id], options, access, with_deleted)
     return records[0] if records else None
 
 
@@ -162,9 +178,10 @@ async def _find_by_ids(
     obj: ObjectMeta,
     ids: Sequence[UUID],
     options: ReadOptions,
+    access: Access,
     with_deleted: bool = False,
 ) -> list[dict[str, Any]]:
-    selection = _selection(catalog, obj, options)
+    selection = _selection(catalog, obj, options, access)
     params = sql.Params()
     placeholder = params.add(list(ids), "uuid[]")
     deleted = "" if with_deleted else ' AND t."deletedAt" IS NULL'
@@ -190,8 +207,9 @@ async def _returning(
     statement_sql: str,
     params: Sequence[Any],
     options: ReadOptions,
+    access: Access,
 ) -> list[dict[str, Any]]:
-    selection = _selection(catalog, obj, options)
+    selection = _selection(catalog, obj, options, access)
     full = f"{statement_sql} RETURNING {sql.select_list(selection.columns)}"
     rows = await _fetch(conn, sql.Statement(full, tuple(params)), obj.table_name)
     return await _shape(conn, catalog, selection, rows, options)
@@ -213,6 +231,7 @@ async def create(
     *,
     actor: Mapping[str, Any],
     options: ReadOptions,
+    access: Access,
     upsert: bool = False,
     upsert_on: tuple[str, ...] | None = None,
 ) -> list[dict[str, Any]]:
@@ -220,13 +239,15 @@ async def create(
 
     Records come back in input order. An upsert matches on `id`, or on the unique field
     `upsert_on` names (a composite stands for its unique sub-field: `emails` is
-    `emails.primaryEmail`); soft-deleted records never match.
+    `emails.primaryEmail`); soft-deleted records never match. Creating (and upserting) needs
+    the object's update flag, and every key of every body must be a field the role may write.
     """
-    rows = writes.create_rows(obj, bodies, actor=actor)
+    access.require(obj, Action.UPDATE)
+    rows = writes.create_rows(obj, bodies, actor=actor, access=access)
     if not upsert:
-        return await _insert(conn, catalog, obj, rows, options, conflict=None)
+        return await _insert(conn, catalog, obj, rows, options, access, conflict=None)
     key = upsert_on or ("id",)
-    column = _upsert_column(catalog, obj, key)
+    column = _upsert_column(catalog, obj, key, access)
     _refuse_repeated_keys(rows, column, ".".join(key))
     # Records that set different fields are upserted separately, so that a field one record
     # leaves out is never overwritten with its default.
@@ -236,7 +257,9 @@ async def create(
     results: list[dict[str, Any]] = [{} for _ in rows]
     for provided, indexes in groups.items():
         group = [rows[i] for i in indexes]
-        records = await _insert(conn, catalog, obj, group, options, conflict=(column, provided))
+        records = await _insert(
+            conn, catalog, obj, group, options, access, conflict=(column, provided)
+        )
         if len(records) != len(group):
             raise _soft_deleted_conflict(obj, group, records)
         for index, record in zip(indexes, records, strict=True):
@@ -244,12 +267,15 @@ async def create(
     return results
 
 
-def _upsert_column(catalog: Catalog, obj: ObjectMeta, path: tuple[str, ...]) -> Column:
-    """The column an upsert matches on: `id`, or the column a unique field is unique on."""
+def _upsert_column(
+    catalog: Catalog, obj: ObjectMeta, path: tuple[str, ...], access: Access
+) -> Column:
+    """The column an upsert matches on: `id`, or the column a unique field is unique on (a
+    field the role may read: matching on it would tell whether a value exists)."""
     field = obj.field_named(path[0])
     if field is not None and len(path) == 1 and handler_for(field.type).is_composite:
         path = (path[0], ddl.unique_column(field).sub_field or "")
-    ref = resolve_column(catalog, obj, path, context="upsert_on", allow_hop=False)
+    ref = resolve_column(catalog, obj, path, context="upsert_on", access=access, allow_hop=False)
     if ref.column == "id":
         return Column("id", ScalarKind.UUID, None)
     unique = ddl.unique_column(ref.field) if ref.field.is_unique else None
@@ -304,6 +330,7 @@ async def _insert(
     obj: ObjectMeta,
     rows: Sequence[writes.RowValues],
     options: ReadOptions,
+    access: Access,
     *,
     conflict: tuple[Column, frozenset[str]] | None,
 ) -> list[dict[str, Any]]:
@@ -333,7 +360,7 @@ async def _insert(
         statement += (
             f' ON CONFLICT {target} DO UPDATE SET {", ".join(sets)} WHERE t."deletedAt" IS NULL'
         )
-    return await _returning(conn, catalog, obj, statement, params.values, options)
+    return await _returning(conn, catalog, obj, statement, params.values, options, access)
 
 
 def _required_filter(node: ast.Filter | None, operation: str) -> None:
@@ -350,20 +377,22 @@ async def update(
     record_id: UUID | None = None,
     filter: ast.Filter | None = None,
     options: ReadOptions,
+    access: Access,
 ) -> list[dict[str, Any]]:
     """Update one record by id (404 if absent) or every record matching a mandatory filter."""
+    access.require(obj, Action.UPDATE)
     if record_id is None:
         _required_filter(filter, "update")
-    values = writes.update_values(obj, body)
+    values = writes.update_values(obj, body, access=access)
     types = column_types(obj)
     params = sql.Params()
     sets = [f"{ident(c)} = {params.add(v, types[c])}" for c, v in values.items()]
-    where = _target_where(catalog, obj, params, record_id=record_id, filter=filter)
+    where = _target_where(catalog, obj, params, record_id=record_id, filter=filter, access=access)
     statement = (
         f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t SET {', '.join(sets)} "
         f"WHERE {where}"
     )
-    records = await _returning(conn, catalog, obj, statement, params.values, options)
+    records = await _returning(conn, catalog, obj, statement, params.values, options, access)
     if record_id is not None and not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records
@@ -376,6 +405,7 @@ def _target_where(
     *,
     record_id: UUID | None,
     filter: ast.Filter | None,
+    access: Access,
     deleted: bool | None = False,
 ) -> str:
     """Rows an id or a filter names; `deleted` False/True/None = live/soft-deleted/either."""
@@ -383,7 +413,7 @@ def _target_where(
     if record_id is not None:
         parts.append(f't."id" = {params.add(record_id, "uuid")}')
     if filter is not None:
-        predicate = plan.plan_filter(catalog, obj, filter)
+        predicate = plan.plan_filter(catalog, obj, filter, access=access)
         if predicate is not None:
             parts.append(sql.predicate_sql(catalog.schema, predicate, params))
         if deleted is False and ast.mentions_field(filter, "deletedAt"):
@@ -404,14 +434,18 @@ async def delete(
     record_id: UUID | None = None,
     filter: ast.Filter | None = None,
     options: ReadOptions,
+    access: Access,
 ) -> list[dict[str, Any]]:
     """Soft delete (set deletedAt) or destroy, one by id (404 if absent) or many by filter."""
+    access.require(obj, Action.SOFT_DELETE if soft else Action.DESTROY)
     if record_id is None:
         _required_filter(filter, "delete" if soft else "destroy")
     params = sql.Params()
     table = sql.table(catalog.schema, obj.table_name)
     if soft:
-        where = _target_where(catalog, obj, params, record_id=record_id, filter=filter)
+        where = _target_where(
+            catalog, obj, params, record_id=record_id, filter=filter, access=access
+        )
         statement = (
             f'UPDATE {table} AS t SET "deletedAt" = now(), "updatedAt" = now() WHERE {where}'
         )
@@ -422,10 +456,11 @@ async def delete(
             params,
             record_id=record_id,
             filter=filter,
+            access=access,
             deleted=None if record_id is not None else False,
         )
         statement = f"DELETE FROM {table} AS t WHERE {where}"
-    records = await _returning(conn, catalog, obj, statement, params.values, options)
+    records = await _returning(conn, catalog, obj, statement, params.values, options, access)
     if record_id is not None and not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records
@@ -439,16 +474,23 @@ async def restore(
     record_id: UUID | None = None,
     filter: ast.Filter | None = None,
     options: ReadOptions,
+    access: Access,
 ) -> list[dict[str, Any]]:
+    """Undo soft deletes: a write, and the inverse of a soft delete, so both flags are needed
+    (Note [permission rules])."""
+    access.require(obj, Action.UPDATE)
+    access.require(obj, Action.SOFT_DELETE)
     if record_id is None:
         _required_filter(filter, "restore")
     params = sql.Params()
-    where = _target_where(catalog, obj, params, record_id=record_id, filter=filter, deleted=True)
+    where = _target_where(
+        catalog, obj, params, record_id=record_id, filter=filter, access=access, deleted=True
+    )
     statement = (
         f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t "
         f'SET "deletedAt" = NULL, "updatedAt" = now() WHERE {where}'
     )
-    records = await _returning(conn, catalog, obj, statement, params.values, options)
+    records = await _returning(conn, catalog, obj, statement, params.values, options, access)
     if record_id is not None and not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records

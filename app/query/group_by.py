@@ -9,6 +9,9 @@ group and, on request, a sample of each group's records — two statements in al
 Note [group-by numbers]: as Twenty's REST (PostgreSQL numerics through node-postgres), the
 min/max/avg/sum aggregates of a group come back as strings ("1000000000000"); counts stay
 numbers. `limit` caps both the groups returned and the records sampled per group.
+
+Grouping, ordering or aggregating by a field the role may not read is refused by name
+(PERMISSION_DENIED); sampled records show what a find would.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 import asyncpg
 
+from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
 from app.errors import InvalidParameter
@@ -78,7 +82,9 @@ def _invalid(message: str, parameter: str = "group_by") -> InvalidParameter:
     return InvalidParameter(message, parameter=parameter)
 
 
-def plan_dimensions(catalog: Catalog, obj: ObjectMeta, spec: Any) -> list[Dimension]:
+def plan_dimensions(
+    catalog: Catalog, obj: ObjectMeta, spec: Any, access: Access
+) -> list[Dimension]:
     if not isinstance(spec, list) or not spec:
         raise _invalid("'group_by' must be a non-empty array of objects")
     dimensions = []
@@ -86,19 +92,26 @@ def plan_dimensions(catalog: Catalog, obj: ObjectMeta, spec: Any) -> list[Dimens
         if not isinstance(item, dict) or len(item) != 1:
             raise _invalid(f"Invalid group_by item {item!r}: one field per object")
         ((name, value),) = item.items()
-        dimensions.append(_dimension(catalog, obj, name, value))
+        dimensions.append(_dimension(catalog, obj, name, value, access))
     return dimensions
 
 
-def _dimension(catalog: Catalog, obj: ObjectMeta, name: str, value: Any) -> Dimension:
+def _dimension(
+    catalog: Catalog, obj: ObjectMeta, name: str, value: Any, access: Access
+) -> Dimension:
     if value is True:
         return Dimension(
-            resolve_column(catalog, obj, (name,), context="group_by", allow_hop=False), None
+            resolve_column(
+                catalog, obj, (name,), context="group_by", access=access, allow_hop=False
+            ),
+            None,
         )
     if not isinstance(value, dict) or not value:
         raise _invalid(f"Invalid group_by value for '{name}': use true or an object")
     if "granularity" in value:
-        ref = resolve_column(catalog, obj, (name,), context="group_by", allow_hop=False)
+        ref = resolve_column(
+            catalog, obj, (name,), context="group_by", access=access, allow_hop=False
+        )
         granularity = value["granularity"]
         if ref.kind not in _DATE_KINDS:
             raise _invalid(f"'{name}' is not a date field: granularity does not apply")
@@ -115,7 +128,10 @@ def _dimension(catalog: Catalog, obj: ObjectMeta, name: str, value: Any) -> Dime
             f'{{"{name}": {{"subField": true}}}}'
         )
     return Dimension(
-        resolve_column(catalog, obj, (name, sub), context="group_by", allow_hop=False), None
+        resolve_column(
+            catalog, obj, (name, sub), context="group_by", access=access, allow_hop=False
+        ),
+        None,
     )
 
 
@@ -124,6 +140,7 @@ def _order_sql(
     dimensions: Sequence[Dimension],
     aggregates: dict[str, aggregate.Aggregate],
     obj: ObjectMeta,
+    access: Access,
 ) -> list[str]:
     if order_spec is None:
         return [f"{d.expression} ASC NULLS FIRST" for d in dimensions]
@@ -138,7 +155,7 @@ def _order_sql(
             if not isinstance(value, dict) or len(value) != 1:
                 raise _invalid("'aggregate' order takes one aggregate name", "order_by")
             ((key, direction),) = value.items()
-            chosen = aggregates.get(key) or aggregate.pick(obj, [key])[0]
+            chosen = aggregates.get(key) or aggregate.pick(obj, [key], access=access)[0]
             parts.append(f"{aggregate.expression(chosen)} {_direction(direction)}")
             continue
         granularity = None
@@ -202,21 +219,26 @@ async def group_by(
     include_records: bool,
     limit: int,
     options: engine.ReadOptions,
+    access: Access,
 ) -> list[dict[str, Any]]:
-    dimensions = plan_dimensions(catalog, obj, dimensions_spec)
-    chosen = aggregate.pick(obj, list(aggregate_keys or ["totalCount"]))
-    where = plan.plan_filter(catalog, obj, filter)
+    access.require(obj, Action.READ)
+    dimensions = plan_dimensions(catalog, obj, dimensions_spec, access)
+    chosen = aggregate.pick(obj, list(aggregate_keys or ["totalCount"]), access=access)
+    where = plan.plan_filter(catalog, obj, filter, access=access)
     with_deleted = ast.mentions_field(filter, "deletedAt")
     params = sql.Params()
     conditions = sql.where_sql(catalog.schema, where, with_deleted, params)
     outputs = [f'{d.expression} AS "__d{i}"' for i, d in enumerate(dimensions)]
     outputs += [f'{aggregate.expression(a)} AS "__a{i}"' for i, a in enumerate(chosen)]
-    order = _order_sql(order_spec, dimensions, {a.key: a for a in chosen}, obj)
+    order = _order_sql(order_spec, dimensions, {a.key: a for a in chosen}, obj, access)
     text = f"SELECT {', '.join(outputs)} FROM {sql.table(catalog.schema, obj.table_name)} t"
     if conditions:
         text += " WHERE " + " AND ".join(conditions)
     text += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(dimensions)))
     text += " ORDER BY " + ", ".join(order) + f" LIMIT {int(limit)}"
+    samples_plan = (
+        _samples_plan(catalog, obj, records_order, options, access) if include_records else None
+    )
     rows = await conn.fetch(text, *params.values)
     groups = []
     keys = []
@@ -229,29 +251,43 @@ async def group_by(
         for a, (name, value) in zip(chosen, aggregate.values(chosen, row).items(), strict=True):
             group[name] = _as_text(a, value)
         groups.append(group)
-    if include_records and groups:
+    if samples_plan is not None and groups:
         samples = await _samples(
-            conn, catalog, obj, dimensions, where, with_deleted, records_order, limit, options
+            conn, catalog, samples_plan, dimensions, where, with_deleted, limit, options
         )
         for key, group in zip(keys, groups, strict=True):
             group["records"] = samples.get(key, [])
     return groups
 
 
+def _samples_plan(
+    catalog: Catalog,
+    obj: ObjectMeta,
+    records_order: Sequence[ast.OrderTerm],
+    options: engine.ReadOptions,
+    access: Access,
+) -> tuple[plan.Selection, tuple[plan.OrderKey, ...]]:
+    """What the sampled records show and how they are ordered (planned, hence checked,
+    before the groups are read)."""
+    selection = plan.plan_selection(
+        catalog, obj, access=access, depth=options.depth, fields=options.fields
+    )
+    return selection, plan.plan_order(catalog, obj, records_order, access=access)
+
+
 async def _samples(
     conn: asyncpg.Connection,
     catalog: Catalog,
-    obj: ObjectMeta,
+    planned: tuple[plan.Selection, tuple[plan.OrderKey, ...]],
     dimensions: Sequence[Dimension],
     where: plan.Predicate | None,
     with_deleted: bool,
-    records_order: Sequence[ast.OrderTerm],
     limit: int,
     options: engine.ReadOptions,
 ) -> Mapping[tuple[Any, ...], list[dict[str, Any]]]:
     """Up to `limit` records of every group, in one windowed statement."""
-    selection = plan.plan_selection(catalog, obj, depth=options.depth, fields=options.fields)
-    order = plan.plan_order(catalog, obj, records_order)
+    selection, order = planned
+    obj = selection.obj
     params = sql.Params()
     conditions = sql.where_sql(catalog.schema, where, with_deleted, params)
     partition = ", ".join(d.expression for d in dimensions)

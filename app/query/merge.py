@@ -5,6 +5,11 @@ Rules (Twenty's, as far as its tests show them): 2 to 9 distinct ids; the record
 `conflictPriorityIndex` wins every conflict; an empty field of the winner (null, '', [], or a
 composite whose parts are all empty) takes the first non-empty value among the others, in
 the order given; one-to-many relations pointing at the others are re-pointed at the winner.
+
+Permissions: a merge updates the winner and soft-deletes the others, so the role needs both
+flags on the object, and update on every relation it re-points (checked up front, whatever the
+data). A field the role may not write keeps the winner's own value: a merge never writes what
+the role could not write itself, nor reveals a hidden value through an error.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from uuid import UUID
 
 import asyncpg
 
+from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
 from app.errors import BadRequest, RecordNotFound
@@ -71,8 +77,17 @@ async def merge_records(
     priority: int,
     dry_run: bool,
     options: engine.ReadOptions,
+    access: Access,
 ) -> dict[str, Any]:
+    access.require(obj, Action.UPDATE)
+    access.require(obj, Action.SOFT_DELETE)
+    relations = _relations(catalog, obj)
+    for target, inverse in relations:
+        access.require_update_field(target, inverse)
     _validate(ids, priority)
+    selection = plan.plan_selection(
+        catalog, obj, access=access, depth=options.depth, fields=options.fields
+    )
     full = plan.Selection(obj, plan.output_fields(obj))
     rows = await conn.fetch(
         f"SELECT {sql.select_list(full.columns)} FROM {sql.table(catalog.schema, obj.table_name)} "
@@ -87,19 +102,20 @@ async def merge_records(
     ordered = [by_id[winner_id], *(by_id[i] for i in ids if i != winner_id)]
     merged: dict[str, Any] = {}
     for field in _mergeable(obj):
+        if not access.can_update_field(field):
+            continue
         handler = handler_for(field.type)
         columns = [c.name for c in handler.columns(field)]
         for row in ordered:
             if not _is_empty(handler.from_db(field, row)):
                 merged.update({c: row[c] for c in columns})
                 break
-    selection = plan.plan_selection(catalog, obj, depth=options.depth, fields=options.fields)
     if dry_run:
         preview = {**ordered[0], **merged, "id": uuid.uuid4()}
         embedded = await engine.embedded_for(conn, catalog, selection, [preview])
         return shape.to_record(selection, preview, embedded, omit_nulls=options.omit_nulls)
     losers = [i for i in ids if i != winner_id]
-    await _repoint_relations(conn, catalog, obj, winner_id, losers)
+    await _repoint_relations(conn, catalog, relations, winner_id, losers)
     table = sql.table(catalog.schema, obj.table_name)
     await conn.execute(
         f'UPDATE {table} SET "deletedAt" = now(), "updatedAt" = now() WHERE "id" = ANY($1::uuid[])',
@@ -114,19 +130,14 @@ async def merge_records(
             f'WHERE "id" = {params.add(winner_id, "uuid")}',
             *params.values,
         )
-    record = await engine.find_one(conn, catalog, obj, winner_id, options)
+    record = await engine.find_one(conn, catalog, obj, winner_id, options, access=access)
     assert record is not None
     return record
 
 
-async def _repoint_relations(
-    conn: asyncpg.Connection,
-    catalog: Catalog,
-    obj: ObjectMeta,
-    winner: UUID,
-    losers: Sequence[UUID],
-) -> None:
-    """Every many-to-one link to a merged-away record now points at the winner."""
+def _relations(catalog: Catalog, obj: ObjectMeta) -> list[tuple[ObjectMeta, FieldMeta]]:
+    """The objects whose records point at `obj`, with the many-to-one field that points."""
+    out = []
     for field in obj.fields:
         if field.relation_type is not RelationType.ONE_TO_MANY:
             continue
@@ -142,6 +153,20 @@ async def _repoint_relations(
         )
         if inverse is None or target is None or inverse.join_column is None:
             continue
+        out.append((target, inverse))
+    return out
+
+
+async def _repoint_relations(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    relations: Sequence[tuple[ObjectMeta, FieldMeta]],
+    winner: UUID,
+    losers: Sequence[UUID],
+) -> None:
+    """Every many-to-one link to a merged-away record now points at the winner."""
+    for target, inverse in relations:
+        assert inverse.join_column is not None
         join = ident(inverse.join_column)
         await conn.execute(
             f"UPDATE {sql.table(catalog.schema, target.table_name)} SET {join} = $1 "

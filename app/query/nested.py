@@ -14,6 +14,12 @@ level by level. For every relation it sends one statement for all the records of
 Note [relation keys]: related records go on their parent under the response key chosen by
 the client. Every id a level needs is read before any key is assigned, so a key that happens
 to shadow a column the loader reads (`id: company { … }`) cannot derail it.
+
+Permissions: a read tree names its fields and relations explicitly, so anything in it the
+role may not read (a field, a relation field, a related object, a filter, ordering or aggregate
+of a nested connection) is refused with PERMISSION_DENIED, never silently dropped: the client
+asked for it. `authorize` checks a whole tree before a write runs; the loader checks each level
+as it reads it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from uuid import UUID
 
 import asyncpg
 
+from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident, qualified
 from app.errors import InvalidParameter
@@ -48,6 +55,42 @@ class _Slice:
     backwards: bool
     after: tuple[Any, ...] | None
     before: tuple[Any, ...] | None
+
+
+def authorize(catalog: Catalog, read: RecordRead, access: Access) -> None:
+    """PERMISSION_DENIED if anything the tree reads is closed to the role (before a write runs,
+    so a refused selection writes nothing)."""
+    _authorize_level(read, access)
+    for one in read.to_one:
+        authorize(catalog, one.read, access)
+    for many in read.to_many:
+        authorize_connection(catalog, _target(catalog, many.field), many.connection, access)
+
+
+def authorize_connection(
+    catalog: Catalog, obj: ObjectMeta, request: ConnectionRead, access: Access
+) -> None:
+    access.require(obj, Action.READ)
+    plan.plan_filter(catalog, obj, request.filter, access=access)
+    plan.plan_order(catalog, obj, request.order_by, access=access)
+    if request.aggregates:
+        aggregate.pick(obj, request.aggregates, access=access)
+    if request.records is not None:
+        authorize(catalog, request.records, access)
+
+
+def _authorize_level(read: RecordRead, access: Access) -> None:
+    """One level: its object, its fields, its relation fields and the objects they lead to."""
+    access.require(read.obj, Action.READ)
+    for field in read.fields:
+        access.require_read_field(read.obj, field)
+    for one in read.to_one:
+        access.require_read_field(read.obj, one.field)
+        access.require(one.read.obj, Action.READ)
+    for many in read.to_many:
+        access.require_read_field(read.obj, many.field)
+        if many.connection.records is not None:
+            access.require(many.connection.records.obj, Action.READ)
 
 
 def selection_for(read: RecordRead) -> plan.Selection:
@@ -106,14 +149,19 @@ async def read_connection(
     obj: ObjectMeta,
     request: ConnectionRead,
     limits: Limits,
+    *,
+    access: Access,
 ) -> Page:
     """A root page with its relations, and its aggregates: at most two statements for the root,
     then one per relation per level."""
-    where = plan.plan_filter(catalog, obj, request.filter)
+    access.require(obj, Action.READ)
+    where = plan.plan_filter(catalog, obj, request.filter, access=access)
     with_deleted = ast.mentions_field(request.filter, "deletedAt")
+    chosen = aggregate.pick(obj, request.aggregates, access=access) if request.aggregates else []
+    order = plan.plan_order(catalog, obj, request.order_by, access=access)  # checked even unused
     page = Page()
     if request.records is not None:
-        order = plan.plan_order(catalog, obj, request.order_by)
+        authorize(catalog, request.records, access)
         window = _slice(request, order, limits)
         selection = selection_for(request.records)
         read = plan.ReadPlan(
@@ -137,9 +185,8 @@ async def read_connection(
             rows, window, order, cursor.signature(order)
         )
         page.records = shape.to_records(selection, rows)
-        await attach(conn, catalog, request.records, page.records, limits)
-    if request.aggregates:
-        chosen = aggregate.pick(obj, request.aggregates)
+        await attach(conn, catalog, request.records, page.records, limits, access=access)
+    if chosen:
         statement = aggregate.render(catalog.schema, obj, chosen, where, with_deleted=with_deleted)
         result = await engine.fetch(conn, statement, obj.table_name)
         page.aggregates = aggregate.values(chosen, result[0] if result else None)
@@ -155,8 +202,11 @@ async def attach(
     read: RecordRead,
     records: list[dict[str, Any]],
     limits: Limits,
+    *,
+    access: Access,
 ) -> None:
     """Read the relations `read` asks for and put them on `records` (Note [relation keys])."""
+    _authorize_level(read, access)
     if not records:
         return
     await _fill_missing(conn, catalog, read, records)
@@ -166,11 +216,13 @@ async def attach(
         for record in records
     ]
     loaded_one = [
-        await _load_one(conn, catalog, r, _ids(records, r.field.join_column), limits)
+        await _load_one(conn, catalog, r, _ids(records, r.field.join_column), limits, access)
         for r in read.to_one
     ]
     parent_ids = _ids(records, "id") if read.to_many else []
-    loaded_many = [await _load_many(conn, catalog, r, parent_ids, limits) for r in read.to_many]
+    loaded_many = [
+        await _load_many(conn, catalog, r, parent_ids, limits, access) for r in read.to_many
+    ]
     for record, (parent, targets) in zip(records, links, strict=True):
         for one, target, by_id in zip(read.to_one, targets, loaded_one, strict=True):
             record[one.key] = by_id.get(target) if isinstance(target, str) else None
@@ -202,7 +254,12 @@ def _target(catalog: Catalog, field: FieldMeta) -> ObjectMeta:
 
 
 async def _load_one(
-    conn: asyncpg.Connection, catalog: Catalog, relation: ToOne, ids: list[str], limits: Limits
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    relation: ToOne,
+    ids: list[str],
+    limits: Limits,
+    access: Access,
 ) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
@@ -210,7 +267,7 @@ async def _load_one(
     statement = sql.render_by_ids(catalog.schema, selection, [UUID(i) for i in ids])
     rows = await engine.fetch(conn, statement, relation.read.obj.table_name)
     children = shape.to_records(selection, rows)
-    await attach(conn, catalog, relation.read, children, limits)
+    await attach(conn, catalog, relation.read, children, limits, access=access)
     return {child["id"]: child for child in children}
 
 
@@ -220,6 +277,7 @@ async def _load_many(
     relation: ToMany,
     parent_ids: list[str],
     limits: Limits,
+    access: Access,
 ) -> dict[str, Page]:
     """One page per parent (and its aggregates), for all parents in one statement each."""
     target = _target(catalog, relation.field)
@@ -232,12 +290,14 @@ async def _load_many(
         raise InvalidParameter(f"The relation '{relation.field.name}' has no inverse join column")
     join = inverse.join_column
     request = relation.connection
-    where = plan.plan_filter(catalog, target, request.filter)
+    access.require(target, Action.READ)
+    where = plan.plan_filter(catalog, target, request.filter, access=access)
     with_deleted = ast.mentions_field(request.filter, "deletedAt")
+    chosen = aggregate.pick(target, request.aggregates, access=access) if request.aggregates else []
     uuids = [UUID(i) for i in parent_ids]
     pages: dict[str, Page] = {}
     if request.records is not None and uuids:
-        order = plan.plan_order(catalog, target, request.order_by)
+        order = plan.plan_order(catalog, target, request.order_by, access=access)
         window = _slice(request, order, limits)
         selection = selection_for(request.records)
         statement = _render_windowed(
@@ -254,9 +314,8 @@ async def _load_many(
             records = shape.to_records(selection, kept)
             children.extend(records)
             pages[parent] = Page(records, cursors, has_next, has_previous)
-        await attach(conn, catalog, request.records, children, limits)
-    if request.aggregates and uuids:
-        chosen = aggregate.pick(target, request.aggregates)
+        await attach(conn, catalog, request.records, children, limits, access=access)
+    if chosen and uuids:
         statement = aggregate.render(
             catalog.schema, target, chosen, where, with_deleted=with_deleted, parent=(join, uuids)
         )

@@ -1,8 +1,14 @@
 """The planner: resolves a parsed query against the catalog into a typed, executable plan.
 
 Parsed types (app.query.ast) carry names and raw text; plan types carry columns, kinds and
-coerced values. Only this layer knows both. Permissions will be applied here too, so every
-transport obeys the same rules.
+coerced values. Only this layer knows both. Permissions are applied here too (the caller's
+`Access`, Note [permission rules] in app/catalog/access.py), so every transport obeys the same
+rules:
+
+    filter / order_by on a field the role may not read   PERMISSION_DENIED naming the field
+    the fields a record shows, when the client names none   the readable ones, silently
+    a field the client names (REST `fields`, a GraphQL selection)   PERMISSION_DENIED
+    a depth-1 embed of an object the role may not read       left out
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.errors import FieldNotFound, InvalidFilter, InvalidParameter, did_you_mean
 from app.metadata.enums import FieldType, RelationType
@@ -122,16 +129,22 @@ class ReadPlan:
 # ---- filters ---------------------------------------------------------------------------
 
 
-def plan_filter(catalog: Catalog, obj: ObjectMeta, node: ast.Filter | None) -> Predicate | None:
+def plan_filter(
+    catalog: Catalog, obj: ObjectMeta, node: ast.Filter | None, *, access: Access
+) -> Predicate | None:
     if node is None:
         return None
     if isinstance(node, ast.FilterTerm):
-        return _condition(catalog, obj, node)
+        return _condition(catalog, obj, node, access)
     if isinstance(node, ast.And):
-        return AllOf(tuple(_required(plan_filter(catalog, obj, c)) for c in node.children))
+        return AllOf(
+            tuple(_required(plan_filter(catalog, obj, c, access=access)) for c in node.children)
+        )
     if isinstance(node, ast.Or):
-        return AnyOf(tuple(_required(plan_filter(catalog, obj, c)) for c in node.children))
-    return NoneOf(_required(plan_filter(catalog, obj, node.child)))
+        return AnyOf(
+            tuple(_required(plan_filter(catalog, obj, c, access=access)) for c in node.children)
+        )
+    return NoneOf(_required(plan_filter(catalog, obj, node.child, access=access)))
 
 
 def _required(predicate: Predicate | None) -> Predicate:
@@ -139,8 +152,10 @@ def _required(predicate: Predicate | None) -> Predicate:
     return predicate
 
 
-def _condition(catalog: Catalog, obj: ObjectMeta, term: ast.FilterTerm) -> Condition:
-    ref = resolve_column(catalog, obj, term.path, context="filter")
+def _condition(
+    catalog: Catalog, obj: ObjectMeta, term: ast.FilterTerm, access: Access
+) -> Condition:
+    ref = resolve_column(catalog, obj, term.path, context="filter", access=access)
     allowed = OPERATORS[ref.kind]
     if term.op not in allowed:
         raise InvalidFilter(
@@ -187,7 +202,7 @@ def _coerce(ref: ColumnRef, handler: Any, value: Any) -> Any:
 
 
 def plan_order(
-    catalog: Catalog, obj: ObjectMeta, terms: Sequence[ast.OrderTerm]
+    catalog: Catalog, obj: ObjectMeta, terms: Sequence[ast.OrderTerm], *, access: Access
 ) -> tuple[OrderKey, ...]:
     """Resolve `terms`; a composite named without sub-field sorts by its first sub-field; an
     `id` tiebreaker is appended so pages are deterministic."""
@@ -197,7 +212,7 @@ def plan_order(
         field = obj.field_named(path[0])
         if field is not None and len(path) == 1 and handler_for(field.type).is_composite:
             path = (path[0], handler_for(field.type).sub_fields[0].name)
-        ref = resolve_column(catalog, obj, path, context="order_by")
+        ref = resolve_column(catalog, obj, path, context="order_by", access=access)
         if ref.kind in (
             ScalarKind.JSON,
             ScalarKind.TS_VECTOR,
@@ -263,14 +278,21 @@ def plan_selection(
     catalog: Catalog,
     obj: ObjectMeta,
     *,
+    access: Access,
     depth: int,
     fields: Sequence[tuple[str, ...]] | None = None,
 ) -> Selection:
-    chosen = output_fields(obj)
-    if fields is not None:
+    """What a record shows: the readable fields, or the ones `fields` names (each of which
+    must be readable); at depth 1, the related records of the objects the role may read."""
+    access.require(obj, Action.READ)
+    shown = output_fields(obj)
+    if fields is None:
+        chosen = access.readable(obj, shown)
+    else:
         wanted: list[FieldMeta] = []
         for path in fields:
-            field = _projected_field(obj, chosen, path)
+            field = _projected_field(obj, shown, path)
+            access.require_read_field(obj, field)
             if field not in wanted:
                 wanted.append(field)
         chosen = tuple(wanted)
@@ -279,6 +301,7 @@ def plan_selection(
         for field in chosen:
             if field.join_column and field.relation_target_object_id:
                 target = catalog.by_id(field.relation_target_object_id)
-                if target is not None and target.is_active:
-                    embeds.append((field, Selection(target, output_fields(target))))
+                if target is not None and target.is_active and access.can_read(target):
+                    readable = access.readable(target, output_fields(target))
+                    embeds.append((field, Selection(target, readable)))
     return Selection(obj, chosen, tuple(embeds))

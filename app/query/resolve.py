@@ -1,6 +1,9 @@
 """Name resolution: turns a dotted path from a request into a column of the workspace model.
 
-The one place where an unknown field is reported (FIELD_NOT_FOUND, with a suggestion).
+The one place where an unknown field is reported (FIELD_NOT_FOUND, with a suggestion), and,
+given the caller's `Access`, where a path through a field the role may not read is refused
+(PERMISSION_DENIED naming the field): filters, orderings, group-by dimensions and upsert keys
+all resolve here.
 
     ("name", "firstName")      -> nameFirstName         composite sub-field
     ("employees",)             -> employees             scalar
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.errors import FieldNotFound, did_you_mean
 from app.metadata.enums import FieldType, RelationType
@@ -88,20 +92,29 @@ def resolve_column(
     path: tuple[str, ...],
     *,
     context: str,
+    access: Access | None,
     allow_hop: bool = True,
 ) -> ColumnRef:
-    """Resolve `path` on `obj` to one column, or raise FIELD_NOT_FOUND naming the problem."""
+    """Resolve `path` on `obj` to one column, or raise FIELD_NOT_FOUND naming the problem; with
+    `access`, PERMISSION_DENIED for a field (or a related object) the role may not read.
+    `access` None is for the server's own paths (an object's duplicate criteria)."""
     head, rest = path[0], path[1:]
     joined = join_field(obj, head)
     if joined is not None:
         if rest:
             raise unknown_field(".".join(path), obj, context=context)
+        if access is not None:
+            access.require_read_field(obj, joined)
         return ColumnRef(obj, joined, None, head, ScalarKind.UUID)
     field = find_field(obj, head)
     if field is None:
         raise unknown_field(head, obj, context=context)
+    if access is not None:
+        access.require_read_field(obj, field)
     if field.type is FieldType.RELATION:
-        return _through_relation(catalog, obj, field, rest, context=context, allow_hop=allow_hop)
+        return _through_relation(
+            catalog, obj, field, rest, context=context, access=access, allow_hop=allow_hop
+        )
     handler = handler_for(field.type)
     if handler.is_composite:
         return _composite(obj, field, rest, context=context)
@@ -144,6 +157,7 @@ def _through_relation(
     rest: tuple[str, ...],
     *,
     context: str,
+    access: Access | None,
     allow_hop: bool,
 ) -> ColumnRef:
     if field.relation_type is not RelationType.MANY_TO_ONE or field.join_column is None:
@@ -162,7 +176,7 @@ def _through_relation(
     )
     if target is None or not allow_hop:
         raise FieldNotFound(f"'{field.name}.{'.'.join(rest)}' cannot be used in {context}")
-    inner = resolve_column(catalog, target, rest, context=context, allow_hop=False)
+    inner = resolve_column(catalog, target, rest, context=context, access=access, allow_hop=False)
     return ColumnRef(
         target, inner.field, inner.sub_field, inner.column, inner.kind, hop=Hop(field, target)
     )

@@ -1,7 +1,9 @@
 """Write planning: request bodies to validated column values, before anything is written.
 
 Every record of a batch is validated first; one bad record fails the whole request with an
-error naming the field (and the record's index in a batch).
+error naming the field (and the record's index in a batch). A key the role may not write is
+refused here (PERMISSION_DENIED naming the field), before anything is written; the defaults
+the server fills in (createdBy, position, …) are not the caller's writes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.errors import AppError, InvalidBody, InvalidFieldValue
+from app.catalog.access import Access
+from app.errors import AppError, InvalidBody, InvalidFieldValue, PermissionDenied
 from app.metadata.enums import FieldType, RelationType
 from app.metadata.field_types import handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
@@ -53,9 +56,15 @@ def _writable_field(obj: ObjectMeta, key: str, *, creating: bool) -> tuple[Field
 
 
 def body_values(
-    obj: ObjectMeta, body: Any, *, creating: bool, index: int | None = None
+    obj: ObjectMeta,
+    body: Any,
+    *,
+    creating: bool,
+    access: Access | None,
+    index: int | None = None,
 ) -> dict[str, Any]:
-    """The columns a body sets (composites partially), validated."""
+    """The columns a body sets (composites partially), validated; with `access`, every key
+    must be a field the role may write (None: values to compare, not to write)."""
     if not isinstance(body, Mapping):
         where = f" (record {index})" if index is not None else ""
         raise InvalidBody(f"Each record must be a JSON object{where}")
@@ -63,12 +72,18 @@ def body_values(
     try:
         for key, value in body.items():
             field, is_join = _writable_field(obj, key, creating=creating)
+            if access is not None:
+                access.require_update_field(obj, field)
             if is_join:
                 values.update(handler_for(field.type).to_db(field, value))
             elif field.type is FieldType.ACTOR:
                 values.update(handler_for(field.type).to_db(field, _actor_input(value)))
             else:
                 values.update(handler_for(field.type).to_db(field, value))
+    except PermissionDenied as exc:
+        if index is not None:  # Twenty's wording stays first: clients match on it
+            exc.hint = f"record {index}"
+        raise
     except AppError as exc:
         if index is not None:
             exc.message = f"record {index}: {exc.message}"
@@ -89,6 +104,7 @@ def create_rows(
     bodies: Sequence[Any],
     *,
     actor: Mapping[str, Any],
+    access: Access,
     now: datetime | None = None,
 ) -> list[RowValues]:
     """Full column values for new records: the body over the fields' defaults."""
@@ -99,7 +115,9 @@ def create_rows(
             defaults.update(handler_for(field.type).create_defaults(field))
     rows = []
     for index, body in enumerate(bodies):
-        given = body_values(obj, body, creating=True, index=index if len(bodies) > 1 else None)
+        given = body_values(
+            obj, body, creating=True, access=access, index=index if len(bodies) > 1 else None
+        )
         values = {**defaults, "id": uuid.uuid4(), "createdAt": now, "updatedAt": now}
         created_by = obj.field_named("createdBy")
         if created_by is not None and created_by.type is FieldType.ACTOR:
@@ -109,8 +127,8 @@ def create_rows(
     return rows
 
 
-def update_values(obj: ObjectMeta, body: Any) -> dict[str, Any]:
-    values = body_values(obj, body, creating=False)
+def update_values(obj: ObjectMeta, body: Any, *, access: Access) -> dict[str, Any]:
+    values = body_values(obj, body, creating=False, access=access)
     if not values:
         raise InvalidBody("The request body must set at least one field")
     values["updatedAt"] = datetime.now(UTC)

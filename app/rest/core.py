@@ -13,13 +13,14 @@ import orjson
 from fastapi import APIRouter, Request
 
 from app.auth.api_keys import Principal
+from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.errors import InvalidBody, InvalidPath, ObjectNotFound, TooManyRecords
 from app.metadata.model import ObjectMeta
 from app.query import duplicates, engine, merge
 from app.query import group_by as grouping
 from app.rest import filter_grammar, params
-from app.rest.deps import CatalogDep, PrincipalDep, StateDep
+from app.rest.deps import AccessDep, CatalogDep, PrincipalDep, StateDep
 from app.rest.responses import FastJSONResponse
 
 router = APIRouter(prefix="/rest")
@@ -94,6 +95,7 @@ async def _create(
     state: Any,
     principal: Principal,
     catalog: Catalog,
+    access: Access,
     obj: ObjectMeta,
     bodies: list[Any],
 ) -> list[dict[str, Any]]:
@@ -111,6 +113,7 @@ async def _create(
             bodies,
             actor=actor_for(principal),
             options=options,
+            access=access,
             upsert=upsert,
             upsert_on=tuple(upsert_on.split(".")) if upsert_on else None,
         )
@@ -118,7 +121,12 @@ async def _create(
 
 @router.post("/batch/{plural}", status_code=201)
 async def create_many(
-    plural: str, request: Request, state: StateDep, principal: PrincipalDep, catalog: CatalogDep
+    plural: str,
+    request: Request,
+    state: StateDep,
+    principal: PrincipalDep,
+    catalog: CatalogDep,
+    access: AccessDep,
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.CREATE)
@@ -130,26 +138,31 @@ async def create_many(
     maximum = state.settings.batch_max_records
     if len(body) > maximum:
         raise TooManyRecords(f"Maximum number of records to upsert is {maximum}.")
-    records = await _create(request, state, principal, catalog, obj, body)
+    records = await _create(request, state, principal, catalog, access, obj, body)
     return ok({"data": {f"create{pascal(obj.name_plural)}": records}}, 201)
 
 
 @router.post("/{plural}", status_code=201)
 async def create_one(
-    plural: str, request: Request, state: StateDep, principal: PrincipalDep, catalog: CatalogDep
+    plural: str,
+    request: Request,
+    state: StateDep,
+    principal: PrincipalDep,
+    catalog: CatalogDep,
+    access: AccessDep,
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.CREATE)
     body = await read_json(request)
     if not isinstance(body, dict):
         raise InvalidBody("Body must be a JSON object (use /rest/batch/… for several records)")
-    records = await _create(request, state, principal, catalog, obj, [body])
+    records = await _create(request, state, principal, catalog, access, obj, [body])
     return ok({"data": {f"create{pascal(obj.name_singular)}": records[0]}}, 201)
 
 
 @router.post("/{plural}/duplicates")
 async def find_duplicates(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.FIND_DUPLICATES)
@@ -167,7 +180,7 @@ async def find_duplicates(
     ids = [parse_id(str(i)) for i in raw_ids] if raw_ids is not None else None
     async with state.db.connection() as conn:
         results = await duplicates.find_duplicates(
-            conn, catalog, obj, data=data, ids=ids, options=read_options(request)
+            conn, catalog, obj, data=data, ids=ids, options=read_options(request), access=access
         )
     key = f"{obj.name_singular}Duplicates"
     return ok({"data": [{"totalCount": total, key: records} for total, records in results]})
@@ -178,7 +191,7 @@ async def find_duplicates(
 
 @router.get("/{plural}/groupBy")
 async def group_by(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
 ) -> FastJSONResponse:
     """A bare JSON array of groups, as Twenty answers (no envelope)."""
     obj = resolve_object(catalog, plural)
@@ -206,13 +219,14 @@ async def group_by(
                 maximum=state.settings.query_max_limit,
             ),
             options=read_options(request),
+            access=access,
         )
     return FastJSONResponse(groups)
 
 
 @router.get("/{plural}")
 async def find_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     query = request.query_params
@@ -231,7 +245,7 @@ async def find_many(
         options=read_options(request),
     )
     async with state.db.connection() as conn:
-        page = await engine.find_many(conn, catalog, obj, find)
+        page = await engine.find_many(conn, catalog, obj, find, access=access)
     return ok(
         {
             "data": {obj.name_plural: page.records},
@@ -248,13 +262,20 @@ async def find_many(
 
 @router.get("/{plural}/{record_id}")
 async def find_one(
-    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str,
+    record_id: str,
+    request: Request,
+    state: StateDep,
+    catalog: CatalogDep,
+    access: AccessDep,
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.FIND_ONE)
     parsed = parse_id(record_id)
     async with state.db.connection() as conn:
-        record = await engine.find_one(conn, catalog, obj, parsed, read_options(request))
+        record = await engine.find_one(
+            conn, catalog, obj, parsed, read_options(request), access=access
+        )
     if record is None:
         from app.errors import RecordNotFound
 
@@ -267,7 +288,12 @@ async def find_one(
 
 @router.delete("/{plural}/{record_id}")
 async def delete_one(
-    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str,
+    record_id: str,
+    request: Request,
+    state: StateDep,
+    catalog: CatalogDep,
+    access: AccessDep,
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.DELETE_ONE)
@@ -276,14 +302,14 @@ async def delete_one(
     options = engine.ReadOptions(fields=(("id",),))
     async with state.db.transaction() as conn:
         records = await engine.delete(
-            conn, catalog, obj, soft=soft, record_id=parsed, options=options
+            conn, catalog, obj, soft=soft, record_id=parsed, options=options, access=access
         )
     return ok({"data": {f"delete{pascal(obj.name_singular)}": records[0]}})
 
 
 @router.delete("/{plural}")
 async def delete_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.DELETE_MANY)
@@ -296,6 +322,7 @@ async def delete_many(
             soft=soft,
             filter=parse_filter(request),
             options=read_options(request),
+            access=access,
         )
     key = f"{'delete' if soft else 'destroy'}{pascal(obj.name_plural)}"
     return ok({"data": {key: records}})
@@ -305,7 +332,12 @@ async def delete_many(
 
 
 async def _restore(
-    plural: str, request: Request, state: Any, catalog: Catalog, record_id: str | None
+    plural: str,
+    request: Request,
+    state: Any,
+    catalog: Catalog,
+    access: Access,
+    record_id: str | None,
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     allowed = params.RESTORE_ONE if record_id is not None else params.RESTORE_MANY
@@ -319,6 +351,7 @@ async def _restore(
             record_id=parsed,
             filter=None if parsed is not None else parse_filter(request),
             options=read_options(request),
+            access=access,
         )
     if parsed is not None:
         return ok({"data": {f"restore{pascal(obj.name_singular)}": records[0]}})
@@ -327,16 +360,21 @@ async def _restore(
 
 @router.api_route("/{plural}/{record_id}/restore", methods=["PATCH", "PUT"])
 async def restore_one(
-    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str,
+    record_id: str,
+    request: Request,
+    state: StateDep,
+    catalog: CatalogDep,
+    access: AccessDep,
 ) -> FastJSONResponse:
-    return await _restore(plural, request, state, catalog, record_id)
+    return await _restore(plural, request, state, catalog, access, record_id)
 
 
 @router.api_route("/{plural}/restore", methods=["PATCH", "PUT"])
 async def restore_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
 ) -> FastJSONResponse:
-    return await _restore(plural, request, state, catalog, None)
+    return await _restore(plural, request, state, catalog, access, None)
 
 
 # ---- update ----------------------------------------------------------------------------
@@ -344,7 +382,7 @@ async def restore_many(
 
 @router.api_route("/{plural}/merge", methods=["PATCH", "PUT"])
 async def merge_records(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.MERGE)
@@ -372,13 +410,19 @@ async def merge_records(
             priority=priority,
             dry_run=dry_run,
             options=read_options(request),
+            access=access,
         )
     return ok({"data": {f"merge{pascal(obj.name_singular)}": record}})
 
 
 @router.api_route("/{plural}/{record_id}", methods=["PATCH", "PUT"])
 async def update_one(
-    plural: str, record_id: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str,
+    record_id: str,
+    request: Request,
+    state: StateDep,
+    catalog: CatalogDep,
+    access: AccessDep,
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.UPDATE_ONE)
@@ -386,21 +430,33 @@ async def update_one(
     body = await read_json(request)
     async with state.db.transaction() as conn:
         records = await engine.update(
-            conn, catalog, obj, body, record_id=parsed, options=read_options(request)
+            conn,
+            catalog,
+            obj,
+            body,
+            record_id=parsed,
+            options=read_options(request),
+            access=access,
         )
     return ok({"data": {f"update{pascal(obj.name_singular)}": records[0]}})
 
 
 @router.api_route("/{plural}", methods=["PATCH", "PUT"])
 async def update_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep
+    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
 ) -> FastJSONResponse:
     obj = resolve_object(catalog, plural)
     params.check_known_params(request.query_params, params.UPDATE_MANY)
     body = await read_json(request)
     async with state.db.transaction() as conn:
         records = await engine.update(
-            conn, catalog, obj, body, filter=parse_filter(request), options=read_options(request)
+            conn,
+            catalog,
+            obj,
+            body,
+            filter=parse_filter(request),
+            options=read_options(request),
+            access=access,
         )
     return ok({"data": {f"update{pascal(obj.name_plural)}": records}})
 

@@ -1,4 +1,5 @@
-"""FastAPI dependencies that read like English at the route: who calls, which model, which pool."""
+"""FastAPI dependencies that read like English at the route: who calls, which model, what the
+caller's role may do, which pool."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends, Request
 
 from app import gate
 from app.auth.api_keys import Principal
+from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.db.database import Database
 from app.state import AppState
@@ -33,6 +35,13 @@ async def get_catalog(principal: PrincipalDep, state: StateDep) -> Catalog:
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+def get_access(principal: PrincipalDep, catalog: CatalogDep) -> Access:
+    return gate.access_for(catalog, principal)
+
+
+AccessDep = Annotated[Access, Depends(get_access)]
 
 
 def get_database(state: StateDep) -> Database:

@@ -8,95 +8,41 @@ the response leaves, so the next core request sees the new model.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Depends, Request
 
-from app.errors import BadRequest, InvalidCursor, InvalidPath, MetadataNotFound, UnknownParameter
+from app.auth.settings_access import require_settings_access
+from app.errors import BadRequest, MetadataNotFound
 from app.metadata.model import FieldMeta, ObjectMeta
-from app.metadata.paging import Page, PageRequest, paginate
+from app.metadata.paging import paginate
 from app.metadata.service import MetadataService
 from app.metadata.workspace_model import WorkspaceModel
-from app.rest import params
 from app.rest.deps import PrincipalDep, StateDep
+from app.rest.metadata_envelope import json_body as _body
+from app.rest.metadata_envelope import list_response as _list
+from app.rest.metadata_envelope import one_response as _one
+from app.rest.metadata_envelope import page_request as _page_request
+from app.rest.metadata_envelope import path_id as _uuid
 from app.rest.metadata_json import field_json, object_json
 from app.rest.responses import FastJSONResponse
 
 router = APIRouter(prefix="/rest/metadata")
 
-PAGE_SIZE = 1000  # Twenty's default and maximum for metadata lists
-_LIST_PARAMETERS = frozenset({"limit", "starting_after", "ending_before"})
 
-
-def metadata_service(state: StateDep) -> MetadataService:
-    return MetadataService(state.db, catalogs=state.catalogs)
+def metadata_service(state: StateDep, principal: PrincipalDep) -> MetadataService:
+    """Reads for every key; changes for a role with `canUpdateAllSettings` (400 "User does not
+    have permission" otherwise, as Twenty's settings guard)."""
+    return MetadataService(
+        state.db,
+        catalogs=state.catalogs,
+        may_change=partial(require_settings_access, principal=principal),
+    )
 
 
 ServiceDep = Annotated[MetadataService, Depends(metadata_service)]
-
-
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise InvalidPath(f"'{text}' is not a valid UUID") from None
-
-
-def _cursor(request: Request, name: str) -> UUID | None:
-    text = request.query_params.get(name)
-    if not text:
-        return None
-    try:
-        return UUID(text)
-    except ValueError:
-        raise InvalidCursor(f"Invalid cursor: {text}", parameter=name) from None
-
-
-def _page_request(request: Request) -> PageRequest:
-    for name in request.query_params:
-        if name not in _LIST_PARAMETERS:
-            raise UnknownParameter(
-                f"Unknown query parameter '{name}'. Allowed: {', '.join(sorted(_LIST_PARAMETERS))}",
-                parameter=name,
-            )
-    after, before = _cursor(request, "starting_after"), _cursor(request, "ending_before")
-    if after is not None and before is not None:
-        raise InvalidCursor("'starting_after' and 'ending_before' cannot be used together.")
-    limit = params.parse_limit(
-        request.query_params.get("limit"), default=PAGE_SIZE, maximum=PAGE_SIZE
-    )
-    return PageRequest(limit=limit, after=after, before=before)
-
-
-async def _body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw:
-        raise BadRequest("A JSON request body is required")
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise BadRequest(f"The request body is not valid JSON: {exc}") from None
-
-
-def _list(key: str, page: Page[Any], items: list[dict[str, Any]]) -> FastJSONResponse:
-    return FastJSONResponse(
-        {
-            "data": {key: items},
-            "pageInfo": {
-                "hasNextPage": page.has_next_page,
-                "hasPreviousPage": page.has_previous_page,
-                "startCursor": str(page.start) if page.start else None,
-                "endCursor": str(page.end) if page.end else None,
-            },
-            "totalCount": page.total,
-        }
-    )
-
-
-def _one(key: str, item: dict[str, Any], status: int = 200) -> FastJSONResponse:
-    return FastJSONResponse({"data": {key: item}}, status_code=status)
 
 
 def _object(model: WorkspaceModel, object_id: UUID) -> ObjectMeta:

@@ -116,3 +116,83 @@ async def test_bad_setting_is_named_at_start() -> None:
     _, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert "PORT" in err.decode()
+
+
+async def test_apikey_rotate_prints_a_new_token_and_honours_the_overlap(
+    client: httpx.AsyncClient, database_url: str, workspace: WorkspaceFixture
+) -> None:
+    code, out, _ = await crm(
+        database_url, "apikey", "create", "--workspace", workspace.name, "--name", "r", "--json"
+    )
+    created = json.loads(out)
+    old = {"Authorization": f"Bearer {created['token']}"}
+
+    code, out, err = await crm(
+        database_url, "apikey", "rotate", created["id"], "--overlap-seconds", "600", "--json"
+    )
+    assert code == 0, err
+    rotated = json.loads(out)
+    assert rotated["id"] == created["id"]
+    assert rotated["token"] != created["token"]
+    assert rotated["previousTokenValidUntil"] is not None
+    new = {"Authorization": f"Bearer {rotated['token']}"}
+    assert (await client.get("/rest/people?limit=1", headers=old)).status_code == 200
+    assert (await client.get("/rest/people?limit=1", headers=new)).status_code == 200
+
+    code, out, _ = await crm(database_url, "apikey", "rotate", created["id"])
+    assert code == 0
+    assert "the old token no longer works" in out
+    newest = {"Authorization": f"Bearer {out.strip().splitlines()[-1]}"}
+    assert (await client.get("/rest/people?limit=1", headers=newest)).status_code == 200
+    for gone in (old, new):  # the overlap window belonged to the token replaced last
+        assert (await client.get("/rest/people?limit=1", headers=gone)).status_code == 401
+
+    code, _, err = await crm(database_url, "apikey", "rotate", "not-a-uuid")
+    assert code == 2
+
+
+async def test_apikey_create_refuses_a_role_keys_may_not_hold(
+    database_url: str, workspace: WorkspaceFixture
+) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(
+            "INSERT INTO core.role (id, workspace_id, label, can_be_assigned_to_api_keys) "
+            "VALUES (gen_random_uuid(), $1, 'Humans', false)",
+            workspace.id,
+        )
+    finally:
+        await conn.close()
+    code, _, err = await crm(
+        database_url,
+        "apikey",
+        "create",
+        "--workspace",
+        workspace.name,
+        "--name",
+        "h",
+        "--role",
+        "Humans",
+    )
+    assert code == 1
+    assert "cannot be assigned to API keys" in err
+
+
+async def test_role_list_shows_the_seeded_roles(
+    database_url: str, fresh_workspace: WorkspaceFixture
+) -> None:
+    code, out, err = await crm(
+        database_url, "role", "list", "--workspace", fresh_workspace.name, "--json"
+    )
+    assert code == 0, err
+    listed = {r["label"]: r for r in json.loads(out)}
+    assert set(listed) == {"Admin", "Member"}
+    assert listed["Admin"]["apiKeys"] == 1
+    assert listed["Admin"]["isEditable"] is False
+    assert listed["Member"]["canUpdateAllSettings"] is False
+    code, out, _ = await crm(database_url, "role", "list", "--workspace", fresh_workspace.name)
+    assert code == 0
+    assert "Admin" in out
+    assert "Member" in out

@@ -4,8 +4,9 @@
     GET  /graphql?query=…&variables=…&operationName=…   (queries only; a mutation is 405)
 
 Every request needs `Authorization: Bearer <API key>`; without a valid one the answer is
-HTTP 401 with a GraphQL error whose `extensions.code` is UNAUTHENTICATED. Requests count
-against the key's rate limit as REST ones do (HTTP 429, LIMIT_REACHED). A malformed request
+HTTP 401 with a GraphQL error whose `extensions.code` is UNAUTHENTICATED; a key without a role
+is HTTP 400, FORBIDDEN. Requests count against the key's rate limit as REST ones do (HTTP 429,
+LIMIT_REACHED). A malformed request
 (not JSON, no `query`) is HTTP 400. Everything else, including parse, validation and field
 errors, is HTTP 200 with `errors` (GraphQL over HTTP, application/json). Introspection works
 for any authenticated caller.
@@ -122,6 +123,10 @@ async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Respo
     except AppError as error:
         return _refuse(error)
     catalog = await gate.catalog_for(state, principal)
+    try:
+        access = gate.access_for(catalog, principal)
+    except AppError as error:
+        return _refuse(error)
     schema = await _schemas(request).get(catalog)
     settings = state.settings
     checked = _documents(request).check(schema, query, (depth_limit(settings.graphql_max_depth),))
@@ -148,6 +153,7 @@ async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Respo
     context = CoreContext(
         db=state.db,
         catalog=catalog,
+        access=access,
         actor_name=principal.name,
         limits=Limits(default=settings.query_default_limit, maximum=settings.query_max_limit),
         batch_max_records=settings.batch_max_records,

@@ -4,7 +4,10 @@ Each root field reads its selection into a read tree, runs on its own pooled con
 mutation in its own transaction, so it is all-or-nothing), and hands back records or pages
 that the output types' resolvers shape. The same rules as REST hold: soft-deleted records stay
 hidden unless a filter names `deletedAt`; `createdBy` is stamped from the API key; a batch
-larger than the configured maximum is refused; bulk writes need a non-empty filter.
+larger than the configured maximum is refused; bulk writes need a non-empty filter; and the
+engine applies the key's role (`context.access`): a selection naming a field, relation or
+aggregate the role may not read is FORBIDDEN (one schema per workspace serves every role, as
+Twenty's does; the selection, not the schema, is checked), before any write runs.
 
 Resolver parameters are the GraphQL arguments under their GraphQL names (`upsertOn`,
 `conflictPriorityIndex`), as graphql-core passes them.
@@ -17,13 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 from graphql import GraphQLInputObjectType, GraphQLObjectType, GraphQLResolveInfo, get_named_type
 
+from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.db.database import Database
 from app.errors import MissingFilter, TooManyRecords
@@ -36,29 +39,16 @@ from app.query.actors import api_key_actor
 from app.query.tree import ConnectionRead, Page, RecordRead
 
 
-class Action(StrEnum):
-    """What an operation does to records, for permission checks."""
-
-    READ = "READ"
-    CREATE = "CREATE"
-    UPDATE = "UPDATE"
-    SOFT_DELETE = "SOFT_DELETE"
-    DESTROY = "DESTROY"
-
-
-Authorize = Callable[[ObjectMeta, Action], None]
-
-
 @dataclass(frozen=True, slots=True)
 class CoreContext:
     """What every resolver of one request needs."""
 
     db: Database
     catalog: Catalog
+    access: Access  # what the key's role may do (app.catalog.access)
     actor_name: str
     limits: nested.Limits
     batch_max_records: int
-    authorize: Authorize | None = None  # the permissions hook: raises PermissionDenied
 
 
 Records = list[dict[str, Any]]
@@ -66,13 +56,6 @@ Records = list[dict[str, Any]]
 
 def _context(info: GraphQLResolveInfo) -> CoreContext:
     context: CoreContext = info.context
-    return context
-
-
-def _allow(info: GraphQLResolveInfo, obj: ObjectMeta, action: Action) -> CoreContext:
-    context = _context(info)
-    if context.authorize is not None:
-        context.authorize(obj, action)
     return context
 
 
@@ -101,24 +84,28 @@ def _non_empty(node: ast.Filter | None) -> ast.Filter:
 
 
 async def find_many(obj: ObjectMeta, _root: Any, info: GraphQLResolveInfo, **args: Any) -> Page:
-    context = _allow(info, obj, Action.READ)
+    context = _context(info)
     connection_type = get_named_type(info.return_type)
     assert isinstance(connection_type, GraphQLObjectType)
     field = info.parent_type.fields[info.field_name]
     reader = SelectionReader(info, context.catalog)
     read = reader.connection(obj, connection_type, info.field_nodes, args, field.args)
     async with context.db.connection() as conn:
-        return await nested.read_connection(conn, context.catalog, obj, read, context.limits)
+        return await nested.read_connection(
+            conn, context.catalog, obj, read, context.limits, access=context.access
+        )
 
 
 async def find_one(
     obj: ObjectMeta, _root: Any, info: GraphQLResolveInfo, filter: Any
 ) -> dict[str, Any] | None:
     """The first record the filter matches, or null (Twenty has no `id` argument here)."""
-    context = _allow(info, obj, Action.READ)
+    context = _context(info)
     read = ConnectionRead(filter=_filter(info, filter), first=1, records=_record_read(obj, info))
     async with context.db.connection() as conn:
-        page = await nested.read_connection(conn, context.catalog, obj, read, context.limits)
+        page = await nested.read_connection(
+            conn, context.catalog, obj, read, context.limits, access=context.access
+        )
     return page.records[0] if page.records else None
 
 
@@ -129,13 +116,14 @@ async def find_duplicates(
     ids: list[str] | None = None,
     data: list[Any] | None = None,
 ) -> list[Page]:
-    context = _allow(info, obj, Action.READ)
+    context = _context(info)
     connection_type = get_named_type(info.return_type)
     assert isinstance(connection_type, GraphQLObjectType)
     request = SelectionReader(info, context.catalog).connection(
         obj, connection_type, info.field_nodes, {}
     )
     read = request.records or RecordRead(obj, ())
+    nested.authorize(context.catalog, read, context.access)
     options = engine.ReadOptions(fields=nested.write_paths(read))
     async with context.db.connection() as conn:
         found = await duplicates.find_duplicates(
@@ -145,9 +133,12 @@ async def find_duplicates(
             data=data,
             ids=[UUID(i) for i in ids] if ids is not None else None,
             options=options,
+            access=context.access,
         )
         everyone = [record for _, records in found for record in records]
-        await nested.attach(conn, context.catalog, read, everyone, context.limits)
+        await nested.attach(
+            conn, context.catalog, read, everyone, context.limits, access=context.access
+        )
     return [
         Page(records, [None] * len(records), aggregates={"totalCount": total})
         for total, records in found
@@ -168,13 +159,15 @@ async def group_by(
     """One page per group: its dimension values and the aggregates selected, and, when
     `edges` are selected, a sample of its records (app.query.group_by). `viewId` is accepted
     for Twenty's clients; views are not applied."""
-    context = _allow(info, obj, Action.READ)
+    context = _context(info)
     connection_type = get_named_type(info.return_type)
     assert isinstance(connection_type, GraphQLObjectType)
     request = SelectionReader(info, context.catalog).connection(
         obj, connection_type, info.field_nodes, {}
     )
     read = request.records
+    if read is not None:
+        nested.authorize(context.catalog, read, context.access)
     options = engine.ReadOptions(fields=nested.write_paths(read)) if read else engine.ReadOptions()
     size = context.limits.default if limit is None else limit
     async with context.db.connection() as conn:
@@ -190,10 +183,13 @@ async def group_by(
             include_records=read is not None,
             limit=max(0, min(size, context.limits.maximum)),
             options=options,
+            access=context.access,
         )
         if read is not None:
             samples = [record for group in groups for record in group.get("records", [])]
-            await nested.attach(conn, context.catalog, read, samples, context.limits)
+            await nested.attach(
+                conn, context.catalog, read, samples, context.limits, access=context.access
+            )
     pages = []
     for group in groups:
         records = group.pop("records", [])
@@ -206,15 +202,19 @@ async def group_by(
 Write = Callable[[asyncpg.Connection, engine.ReadOptions], Awaitable[Records]]
 
 
-async def _write(obj: ObjectMeta, info: GraphQLResolveInfo, action: Action, run: Write) -> Records:
+async def _write(obj: ObjectMeta, info: GraphQLResolveInfo, run: Write) -> Records:
     """Run one write in its own transaction and read what the selection needs (Note [write
-    results])."""
-    context = _allow(info, obj, action)
+    results]). A selection the role may not read is refused before the write runs; the write
+    itself checks the object's flag and the fields it sets."""
+    context = _context(info)
     read = _record_read(obj, info)
+    nested.authorize(context.catalog, read, context.access)
     options = engine.ReadOptions(fields=nested.write_paths(read))
     async with context.db.transaction() as conn:
         records = await run(conn, options)
-        await nested.attach(conn, context.catalog, read, records, context.limits)
+        await nested.attach(
+            conn, context.catalog, read, records, context.limits, access=context.access
+        )
     return records
 
 
@@ -240,11 +240,12 @@ async def create_many(
             data,
             actor=api_key_actor(context.actor_name),
             options=options,
+            access=context.access,
             upsert=bool(upsert),
             upsert_on=arguments.upsert_path(upsertOn),
         )
 
-    return await _write(obj, info, Action.CREATE, run)
+    return await _write(obj, info, run)
 
 
 async def create_one(
@@ -266,10 +267,16 @@ async def update_one(
 
     async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
         return await engine.update(
-            conn, context.catalog, obj, data, record_id=UUID(id), options=options
+            conn,
+            context.catalog,
+            obj,
+            data,
+            record_id=UUID(id),
+            options=options,
+            access=context.access,
         )
 
-    return (await _write(obj, info, Action.UPDATE, run))[0]
+    return (await _write(obj, info, run))[0]
 
 
 async def update_many(
@@ -279,9 +286,11 @@ async def update_many(
     node = _non_empty(_filter(info, filter))
 
     async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
-        return await engine.update(conn, context.catalog, obj, data, filter=node, options=options)
+        return await engine.update(
+            conn, context.catalog, obj, data, filter=node, options=options, access=context.access
+        )
 
-    return await _write(obj, info, Action.UPDATE, run)
+    return await _write(obj, info, run)
 
 
 def _delete_by_id(soft: bool) -> Callable[..., Awaitable[dict[str, Any]]]:
@@ -292,11 +301,16 @@ def _delete_by_id(soft: bool) -> Callable[..., Awaitable[dict[str, Any]]]:
 
         async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
             return await engine.delete(
-                conn, context.catalog, obj, soft=soft, record_id=UUID(id), options=options
+                conn,
+                context.catalog,
+                obj,
+                soft=soft,
+                record_id=UUID(id),
+                options=options,
+                access=context.access,
             )
 
-        action = Action.SOFT_DELETE if soft else Action.DESTROY
-        return (await _write(obj, info, action, run))[0]
+        return (await _write(obj, info, run))[0]
 
     return resolve
 
@@ -310,10 +324,16 @@ def _delete_by_filter(soft: bool) -> Callable[..., Awaitable[Records]]:
 
         async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
             return await engine.delete(
-                conn, context.catalog, obj, soft=soft, filter=node, options=options
+                conn,
+                context.catalog,
+                obj,
+                soft=soft,
+                filter=node,
+                options=options,
+                access=context.access,
             )
 
-        return await _write(obj, info, Action.SOFT_DELETE if soft else Action.DESTROY, run)
+        return await _write(obj, info, run)
 
     return resolve
 
@@ -330,9 +350,11 @@ async def restore_one(
     context = _context(info)
 
     async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
-        return await engine.restore(conn, context.catalog, obj, record_id=UUID(id), options=options)
+        return await engine.restore(
+            conn, context.catalog, obj, record_id=UUID(id), options=options, access=context.access
+        )
 
-    return (await _write(obj, info, Action.UPDATE, run))[0]
+    return (await _write(obj, info, run))[0]
 
 
 async def restore_many(
@@ -342,9 +364,11 @@ async def restore_many(
     node = _non_empty(_filter(info, filter))
 
     async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
-        return await engine.restore(conn, context.catalog, obj, filter=node, options=options)
+        return await engine.restore(
+            conn, context.catalog, obj, filter=node, options=options, access=context.access
+        )
 
-    return await _write(obj, info, Action.UPDATE, run)
+    return await _write(obj, info, run)
 
 
 async def merge_many(
@@ -366,7 +390,8 @@ async def merge_many(
             priority=conflictPriorityIndex,
             dry_run=bool(dryRun),
             options=options,
+            access=context.access,
         )
         return [record]
 
-    return (await _write(obj, info, Action.UPDATE, run))[0]
+    return (await _write(obj, info, run))[0]

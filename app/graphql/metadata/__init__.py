@@ -2,6 +2,7 @@
 
 Modules: `scalars` (UUID, DateTime, JSON, ConnectionCursor), `enums`, `inputs` (Twenty's input
 types, by name), `types` (Object, Field, Relation and their connections), `paging` (cursors,
-CursorPaging, ObjectFilter/FieldFilter evaluation), `schema` (Query and Mutation), `endpoint`
-(POST /metadata: authentication, execution, error rendering).
+CursorPaging, ObjectFilter/FieldFilter evaluation), `api_keys` and `roles` (their types,
+inputs and operations), `context` (what a resolver knows), `schema` (Query and Mutation merged
+from the above), `endpoint` (POST /metadata: authentication, execution, error rendering).
 """

@@ -12,6 +12,7 @@ limit) answers with that error's HTTP status, as /graphql does.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 import orjson
@@ -19,6 +20,8 @@ from fastapi import APIRouter, Request, Response
 from graphql import GraphQLError
 
 from app import gate
+from app.auth.access_service import AccessService
+from app.auth.settings_access import require_settings_access
 from app.errors import AppError, BadRequest
 from app.graphql.metadata.schema import MetadataContext, schema
 from app.metadata.service import MetadataService
@@ -86,8 +89,19 @@ async def metadata(request: Request) -> Response:
         principal = await gate.admit(state, request)
     except AppError as error:
         return _refused(error)
-    service = MetadataService(state.db, catalogs=state.catalogs)
-    context = MetadataContext(service, principal.workspace_id)
+    # Reads for every key; changes need `canUpdateAllSettings` (FORBIDDEN otherwise).
+    service = MetadataService(
+        state.db,
+        catalogs=state.catalogs,
+        may_change=partial(require_settings_access, principal=principal),
+    )
+    access = AccessService(
+        state.db,
+        catalogs=state.catalogs,
+        secret=state.settings.resolved_secret(),
+        principal=principal,
+    )
+    context = MetadataContext(service, principal.workspace_id, access)
     result = await schema.execute(
         query, variable_values=variables, context_value=context, operation_name=operation
     )

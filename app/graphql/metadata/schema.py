@@ -1,4 +1,5 @@
-"""The `/metadata` schema: Twenty's object and field queries and mutations.
+"""The `/metadata` schema: Twenty's object and field queries and mutations, merged with the
+API-key (`api_keys`) and role (`roles`) operations into one Query and one Mutation.
 
     type Query {
       objects(paging: CursorPaging! = {}, filter: ObjectFilter! = {}): ObjectConnection!
@@ -15,21 +16,24 @@
       deleteOneField(input: DeleteOneFieldInput!): Field!
     }
 
-Resolvers read `info.context` (a `MetadataContext`: the service and the caller's workspace);
-every change goes through the metadata service, as REST's do.
+Resolvers read `info.context` (a `MetadataContext`: the services and the caller's workspace);
+every change goes through the metadata service or the access service, as REST's do.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext, Info
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from app.errors import MetadataNotFound
+from app.graphql.metadata.api_keys import ApiKeyMutation, ApiKeyQuery
+from app.graphql.metadata.context import MetadataContext as MetadataContext
+from app.graphql.metadata.context import MetadataInfo
 from app.graphql.metadata.inputs import (
     CreateOneFieldMetadataInput,
     CreateOneObjectInput,
@@ -43,6 +47,7 @@ from app.graphql.metadata.inputs import (
     to_dict,
 )
 from app.graphql.metadata.paging import field_matches, object_matches, page_request
+from app.graphql.metadata.roles import RoleMutation, RoleQuery
 from app.graphql.metadata.scalars import SCALARS
 from app.graphql.metadata.types import (
     FieldConnection,
@@ -54,24 +59,7 @@ from app.graphql.metadata.types import (
     PageInfo,
 )
 from app.metadata.paging import paginate
-from app.metadata.service import MetadataService
 from app.metadata.workspace_model import WorkspaceModel
-
-
-@dataclass(slots=True)
-class MetadataContext:
-    service: MetadataService
-    workspace_id: UUID
-    _model: WorkspaceModel | None = field(default=None, repr=False)
-
-    async def model(self) -> WorkspaceModel:
-        """The workspace's model, loaded once per request."""
-        if self._model is None:
-            self._model = await self.service.model(self.workspace_id)
-        return self._model
-
-
-MetadataInfo = Info[MetadataContext, None]
 
 
 def _object(model: WorkspaceModel, object_id: UUID) -> ObjectNode:
@@ -89,7 +77,7 @@ def _field(model: WorkspaceModel, field_id: UUID) -> FieldNode:
 
 
 @strawberry.type
-class Query:
+class ModelQuery:
     @strawberry.field
     async def objects(
         self,
@@ -128,7 +116,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class ModelMutation:
     @strawberry.mutation
     async def create_one_object(
         self, info: MetadataInfo, input: CreateOneObjectInput
@@ -191,4 +179,6 @@ class MetadataSchema(strawberry.Schema):
         """Nothing: the endpoint renders every error and logs the unexpected ones."""
 
 
+Query = merge_types("Query", (ModelQuery, RoleQuery, ApiKeyQuery))
+Mutation = merge_types("Mutation", (ModelMutation, ApiKeyMutation, RoleMutation))
 schema = MetadataSchema(query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALARS))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from app.catalog.access import Access
 from app.errors import InvalidParameter
 from app.query import aggregate
 from tests.unit.graphql.core_schema_support import catalog_of
+
+FULL = Access.full()
 
 
 def _obj(name: str):  # type: ignore[no-untyped-def]
@@ -52,7 +55,7 @@ def test_composite_emptiness_looks_at_twentys_sub_fields() -> None:
 
 def test_one_statement_with_positional_aliases() -> None:
     person = _obj("person")
-    chosen = aggregate.pick(person, ["totalCount", "countEmptyCity"])
+    chosen = aggregate.pick(person, ["totalCount", "countEmptyCity"], access=FULL)
     statement = aggregate.render("ws", person, chosen, None, with_deleted=False)
     assert statement.sql == (
         'SELECT count(*) AS "__a0", CASE WHEN count(*) = 0 THEN NULL ELSE count(*) - '
@@ -64,7 +67,7 @@ def test_one_statement_with_positional_aliases() -> None:
 
 def test_grouped_by_parent_for_nested_connections() -> None:
     person = _obj("person")
-    chosen = aggregate.pick(person, ["totalCount"])
+    chosen = aggregate.pick(person, ["totalCount"], access=FULL)
     statement = aggregate.render(
         "ws", person, chosen, None, with_deleted=False, parent=("companyId", ["x"])
     )
@@ -75,4 +78,4 @@ def test_grouped_by_parent_for_nested_connections() -> None:
 
 def test_unknown_keys_are_refused_by_name() -> None:
     with pytest.raises(InvalidParameter, match="Unknown aggregate 'sumCity'"):
-        aggregate.pick(_obj("person"), ["sumCity"])
+        aggregate.pick(_obj("person"), ["sumCity"], access=FULL)
