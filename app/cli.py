@@ -93,6 +93,9 @@ def migrate() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="interface to bind")] = None,
     port: Annotated[int | None, typer.Option(help="port (default: PORT or 3000)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="server processes (default: WORKERS or 1)")
+    ] = None,
 ) -> None:
     """Serve the API."""
     import uvicorn
@@ -100,19 +103,28 @@ def serve(
     from app.main import create_app
 
     settings = _settings()
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-        access_log=False,
-    )
+    count = workers or settings.workers
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,
+    }
+    if count == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        # Each worker builds its own app from the environment; they share the database and,
+        # with REDIS_URL, the rate-limit counters (without it, each keeps its own).
+        uvicorn.run("app.main:create_app", factory=True, workers=count, **options)
 
 
 @cli.command()
 def up(
     host: Annotated[str | None, typer.Option(help="interface to bind")] = None,
     port: Annotated[int | None, typer.Option(help="port (default: PORT or 3000)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="server processes (default: WORKERS or 1)")
+    ] = None,
 ) -> None:
     """Migrate, make sure the default workspace exists, then serve."""
     settings = _settings()
@@ -142,7 +154,7 @@ def up(
             f"Try: curl -H 'Authorization: Bearer {token}' "
             f"http://{host or settings.host}:{port or settings.port}/rest/people\n"
         )
-    serve(host=host, port=port)
+    serve(host=host, port=port, workers=workers)
 
 
 @workspace_cli.command("create")

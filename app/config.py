@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     query_max_limit: Annotated[int, Field(ge=1, le=10_000)] = 200
     batch_max_records: Annotated[int, Field(ge=1, le=10_000)] = 60
     db_pool_size: Annotated[int, Field(ge=1, le=1000)] = 10
+    workers: Annotated[int, Field(ge=1, le=64)] = 1
     graphql_max_depth: Annotated[int, Field(ge=1, le=100)] = 12
     graphql_max_complexity: Annotated[int, Field(ge=1)] = 50_000
     rate_limit_per_minute: Annotated[int, Field(ge=1)] = 100

@@ -16,9 +16,13 @@ What it does, in order:
    pool by as many in-process workers as there are connections. The SQL is not written here: it
    is recorded by running the engine (`app.query.engine`) and the authenticator on a connection
    that logs every statement, so the ceiling follows the engine as it changes.
-4. A Markdown table (also written to bench/results/latest.md), with a CPU breakdown per request.
+4. A Markdown table (also written to bench/results/latest.md), with the CPU each request cost
+   the server (or the asyncpg client), PostgreSQL and the load generator, read from /proc. The
+   host may be shared: each run waits for the machine to go idle first, and a run that other
+   processes disturbed is repeated (`--retries`, `--max-noise`), keeping the quietest.
 
-Everything listens on and connects to loopback only; every loop is bounded by a deadline.
+Results and how to read them: docs/benchmarks.md. Everything listens on and connects to
+loopback only; every loop is bounded by a deadline.
 """
 
 from __future__ import annotations

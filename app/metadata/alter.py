@@ -55,6 +55,8 @@ def pkey_name(table: str) -> str:
 def owned_names(table: str, field: FieldMeta) -> list[tuple[str, str]]:
     """("constraint" | "index", name) of everything our DDL creates for `field` on `table`."""
     owned: list[tuple[str, str]] = []
+    if field.name == "id":
+        owned.append(("index", constraint_name(table, "id", "live")))  # Note [live rows index]
     for column in columns_of(field):
         if column.allowed_values is not None:
             owned.append(("constraint", constraint_name(table, column.name, "check")))

@@ -1,5 +1,9 @@
 """FastAPI dependencies that read like English at the route: who calls, which model, what the
-caller's role may do, which pool."""
+caller's role may do, which pool.
+
+Every dependency is `async def`, even the ones that do no I/O: FastAPI runs a plain `def`
+dependency in its thread pool, a thread hop on every request for a dictionary lookup.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from app.db.database import Database
 from app.state import AppState
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.crm
     return state
 
@@ -37,14 +41,14 @@ async def get_catalog(principal: PrincipalDep, state: StateDep) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
-def get_access(principal: PrincipalDep, catalog: CatalogDep) -> Access:
+async def get_access(principal: PrincipalDep, catalog: CatalogDep) -> Access:
     return gate.access_for(catalog, principal)
 
 
 AccessDep = Annotated[Access, Depends(get_access)]
 
 
-def get_database(state: StateDep) -> Database:
+async def get_database(state: StateDep) -> Database:
     return state.db
 
 

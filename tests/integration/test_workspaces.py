@@ -175,3 +175,17 @@ async def test_two_workspaces_get_separate_schemas(db: Database) -> None:
     first = await make_workspace(db)
     second = await make_workspace(db)
     assert first.schema != second.schema
+
+
+async def test_live_rows_are_counted_from_a_partial_index(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    """Note [live rows index]: every table has an index of the rows that are not deleted."""
+    async with db.connection() as conn:
+        rows = await conn.fetch(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = $1 "
+            "AND indexname LIKE '%_id_live'",
+            workspace.schema,
+        )
+    assert {r["tablename"] for r in rows} == STANDARD_TABLES
+    assert all('WHERE ("deletedAt" IS NULL)' in r["indexdef"] for r in rows)
