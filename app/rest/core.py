@@ -13,15 +13,14 @@ import orjson
 from fastapi import APIRouter, Request
 
 from app.auth.api_keys import Principal
-from app.catalog.access import Access
-from app.catalog.snapshot import Catalog
-from app.errors import InvalidBody, InvalidPath, ObjectNotFound, TooManyRecords
-from app.metadata.model import ObjectMeta
+from app.errors import InvalidBody, InvalidPath, RecordNotFound, TooManyRecords
 from app.query import duplicates, engine, merge
 from app.query import group_by as grouping
+from app.query.ast import Filter
 from app.rest import filter_grammar, params
-from app.rest.deps import AccessDep, CatalogDep, PrincipalDep, StateDep
+from app.rest.deps import PrincipalDep
 from app.rest.responses import FastJSONResponse
+from app.rest.target import Target, TargetDep
 
 router = APIRouter(prefix="/rest")
 
@@ -30,21 +29,6 @@ PATH_EXAMPLES = "Valid examples: /rest/companies/id or /rest/companies or /rest/
 
 def pascal(name: str) -> str:
     return name[:1].upper() + name[1:]
-
-
-def resolve_object(catalog: Catalog, name: str) -> ObjectMeta:
-    obj = catalog.by_plural(name)
-    if obj is not None and obj.is_active:
-        return obj
-    singular = catalog.by_singular(name)
-    if singular is not None and singular.is_active:
-        raise ObjectNotFound(
-            f"object '{name}' not found. Did you mean '{singular.name_plural}'?",
-            hint=f"Did you mean '{singular.name_plural}'?",
-        )
-    plurals = [o.name_plural for o in catalog.active_objects]
-    example = "companies" if "companies" in plurals else (plurals[0] if plurals else "companies")
-    raise ObjectNotFound(f"object '{name}' not found. eg: {example}")
 
 
 def parse_id(text: str) -> UUID:
@@ -64,8 +48,8 @@ async def read_json(request: Request) -> Any:
         raise InvalidBody(f"The request body is not valid JSON: {exc}") from None
 
 
-def read_options(request: Request) -> engine.ReadOptions:
-    query = request.query_params
+def read_options(target: Target) -> engine.ReadOptions:
+    query = target.query
     return engine.ReadOptions(
         depth=params.parse_depth(query.get("depth")),
         fields=params.parse_fields(query.getlist("fields") or None),
@@ -73,8 +57,8 @@ def read_options(request: Request) -> engine.ReadOptions:
     )
 
 
-def parse_filter(request: Request) -> Any:
-    text = request.query_params.get("filter")
+def parse_filter(target: Target) -> Filter | None:
+    text = target.query.get("filter")
     return filter_grammar.parse_filter(text) if text else None
 
 
@@ -83,90 +67,61 @@ def actor_for(principal: Principal) -> dict[str, Any]:
     return {"source": "API", "workspaceMemberId": None, "name": principal.name, "context": {}}
 
 
-def ok(body: dict[str, Any], status: int = 200) -> FastJSONResponse:
+def ok(body: Any, status: int = 200) -> FastJSONResponse:
     return FastJSONResponse(body, status_code=status)
 
 
 # ---- create ----------------------------------------------------------------------------
 
 
-async def _create(
-    request: Request,
-    state: Any,
-    principal: Principal,
-    catalog: Catalog,
-    access: Access,
-    obj: ObjectMeta,
-    bodies: list[Any],
-) -> list[dict[str, Any]]:
-    query = request.query_params
-    upsert_on = query.get("upsert_on")
-    upsert = params.parse_bool_flag("upsert", query.get("upsert"))
+async def _create(target: Target, bodies: list[Any]) -> list[dict[str, Any]]:
+    params.check_known_params(target.query, params.CREATE)
+    upsert_on = target.query.get("upsert_on")
+    upsert = params.parse_bool_flag("upsert", target.query.get("upsert"))
     if upsert_on is not None and not upsert:
         raise InvalidBody("'upsert_on' only applies with upsert=true", parameter="upsert_on")
-    options = read_options(request)
-    async with state.db.transaction() as conn:
+    options = read_options(target)
+    async with target.state.db.transaction() as conn:
         return await engine.create(
             conn,
-            catalog,
-            obj,
+            target.catalog,
+            target.obj,
             bodies,
-            actor=actor_for(principal),
+            actor=actor_for(target.principal),
             options=options,
-            access=access,
+            access=target.access,
             upsert=upsert,
             upsert_on=tuple(upsert_on.split(".")) if upsert_on else None,
         )
 
 
 @router.post("/batch/{plural}", status_code=201)
-async def create_many(
-    plural: str,
-    request: Request,
-    state: StateDep,
-    principal: PrincipalDep,
-    catalog: CatalogDep,
-    access: AccessDep,
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.CREATE)
-    body = await read_json(request)
+async def create_many(target: TargetDep) -> FastJSONResponse:
+    body = await read_json(target.request)
     if not isinstance(body, list):
         raise InvalidBody("Body must be an array")
     if not body:
         raise InvalidBody("Input must not be empty")
-    maximum = state.settings.batch_max_records
+    maximum = target.state.settings.batch_max_records
     if len(body) > maximum:
         raise TooManyRecords(f"Maximum number of records to upsert is {maximum}.")
-    records = await _create(request, state, principal, catalog, access, obj, body)
-    return ok({"data": {f"create{pascal(obj.name_plural)}": records}}, 201)
+    records = await _create(target, body)
+    return ok({"data": {f"create{pascal(target.obj.name_plural)}": records}}, 201)
 
 
 @router.post("/{plural}", status_code=201)
-async def create_one(
-    plural: str,
-    request: Request,
-    state: StateDep,
-    principal: PrincipalDep,
-    catalog: CatalogDep,
-    access: AccessDep,
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.CREATE)
-    body = await read_json(request)
+async def create_one(target: TargetDep) -> FastJSONResponse:
+    body = await read_json(target.request)
     if not isinstance(body, dict):
         raise InvalidBody("Body must be a JSON object (use /rest/batch/… for several records)")
-    records = await _create(request, state, principal, catalog, access, obj, [body])
-    return ok({"data": {f"create{pascal(obj.name_singular)}": records[0]}}, 201)
+    records = await _create(target, [body])
+    return ok({"data": {f"create{pascal(target.obj.name_singular)}": records[0]}}, 201)
 
 
 @router.post("/{plural}/duplicates")
-async def find_duplicates(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.FIND_DUPLICATES)
-    body = await read_json(request)
+async def find_duplicates(target: TargetDep) -> FastJSONResponse:
+    params.check_known_params(target.query, params.FIND_DUPLICATES)
+    body = await read_json(target.request)
     if not isinstance(body, dict):
         raise InvalidBody('Body must be an object with "data" or "ids"')
     unknown = set(body) - {"data", "ids"}
@@ -178,11 +133,17 @@ async def find_duplicates(
     if raw_ids is not None and not isinstance(raw_ids, list):
         raise InvalidBody("'ids' must be an array of ids")
     ids = [parse_id(str(i)) for i in raw_ids] if raw_ids is not None else None
-    async with state.db.connection() as conn:
+    async with target.state.db.connection() as conn:
         results = await duplicates.find_duplicates(
-            conn, catalog, obj, data=data, ids=ids, options=read_options(request), access=access
+            conn,
+            target.catalog,
+            target.obj,
+            data=data,
+            ids=ids,
+            options=read_options(target),
+            access=target.access,
         )
-    key = f"{obj.name_singular}Duplicates"
+    key = f"{target.obj.name_singular}Duplicates"
     return ok({"data": [{"totalCount": total, key: records} for total, records in results]})
 
 
@@ -190,24 +151,21 @@ async def find_duplicates(
 
 
 @router.get("/{plural}/groupBy")
-async def group_by(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
-) -> FastJSONResponse:
+async def group_by(target: TargetDep) -> FastJSONResponse:
     """A bare JSON array of groups, as Twenty answers (no envelope)."""
-    obj = resolve_object(catalog, plural)
-    query = request.query_params
+    query = target.query
     params.check_known_params(query, params.GROUP_BY)
     records_order = query.get("order_by_for_records")
-    async with state.db.connection() as conn:
+    async with target.state.db.connection() as conn:
         groups = await grouping.group_by(
             conn,
-            catalog,
-            obj,
+            target.catalog,
+            target.obj,
             dimensions_spec=params.parse_json_param(
                 "group_by", query.get("group_by"), required=True
             ),
             aggregate_keys=params.parse_json_param("aggregate", query.get("aggregate")),
-            filter=parse_filter(request),
+            filter=parse_filter(target),
             order_spec=params.parse_json_param("order_by", query.get("order_by")),
             records_order=params.parse_order_by(records_order) if records_order else (),
             include_records=params.parse_bool_flag(
@@ -216,39 +174,36 @@ async def group_by(
             limit=params.parse_limit(
                 query.get("limit"),
                 default=params.GROUP_BY_DEFAULT_LIMIT,
-                maximum=state.settings.query_max_limit,
+                maximum=target.state.settings.query_max_limit,
             ),
-            options=read_options(request),
-            access=access,
+            options=read_options(target),
+            access=target.access,
         )
-    return FastJSONResponse(groups)
+    return ok(groups)
 
 
 @router.get("/{plural}")
-async def find_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    query = request.query_params
+async def find_many(target: TargetDep) -> FastJSONResponse:
+    query, settings = target.query, target.state.settings
     params.check_known_params(query, params.FIND_MANY)
     order_text = query.get("order_by")
     find = engine.FindMany(
-        filter=parse_filter(request),
+        filter=parse_filter(target),
         order_by=params.parse_order_by(order_text) if order_text else (),
         limit=params.parse_limit(
             query.get("limit"),
-            default=state.settings.query_default_limit,
-            maximum=state.settings.query_max_limit,
+            default=settings.query_default_limit,
+            maximum=settings.query_max_limit,
         ),
         after=query.get("starting_after") or None,
         before=query.get("ending_before") or None,
-        options=read_options(request),
+        options=read_options(target),
     )
-    async with state.db.connection() as conn:
-        page = await engine.find_many(conn, catalog, obj, find, access=access)
+    async with target.state.db.connection() as conn:
+        page = await engine.find_many(conn, target.catalog, target.obj, find, access=target.access)
     return ok(
         {
-            "data": {obj.name_plural: page.records},
+            "data": {target.obj.name_plural: page.records},
             "totalCount": page.total_count,
             "pageInfo": {
                 "hasNextPage": page.has_next_page,
@@ -261,132 +216,96 @@ async def find_many(
 
 
 @router.get("/{plural}/{record_id}")
-async def find_one(
-    plural: str,
-    record_id: str,
-    request: Request,
-    state: StateDep,
-    catalog: CatalogDep,
-    access: AccessDep,
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.FIND_ONE)
+async def find_one(record_id: str, target: TargetDep) -> FastJSONResponse:
+    params.check_known_params(target.query, params.FIND_ONE)
     parsed = parse_id(record_id)
-    async with state.db.connection() as conn:
+    async with target.state.db.connection() as conn:
         record = await engine.find_one(
-            conn, catalog, obj, parsed, read_options(request), access=access
+            conn, target.catalog, target.obj, parsed, read_options(target), access=target.access
         )
     if record is None:
-        from app.errors import RecordNotFound
-
         raise RecordNotFound("Record not found", id=record_id)
-    return ok({"data": {obj.name_singular: record}})
+    return ok({"data": {target.obj.name_singular: record}})
 
 
 # ---- delete ----------------------------------------------------------------------------
 
 
 @router.delete("/{plural}/{record_id}")
-async def delete_one(
-    plural: str,
-    record_id: str,
-    request: Request,
-    state: StateDep,
-    catalog: CatalogDep,
-    access: AccessDep,
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.DELETE_ONE)
+async def delete_one(record_id: str, target: TargetDep) -> FastJSONResponse:
+    params.check_known_params(target.query, params.DELETE_ONE)
     parsed = parse_id(record_id)
-    soft = params.parse_bool_flag("soft_delete", request.query_params.get("soft_delete"))
-    options = engine.ReadOptions(fields=(("id",),))
-    async with state.db.transaction() as conn:
+    soft = params.parse_bool_flag("soft_delete", target.query.get("soft_delete"))
+    async with target.state.db.transaction() as conn:
         records = await engine.delete(
-            conn, catalog, obj, soft=soft, record_id=parsed, options=options, access=access
+            conn,
+            target.catalog,
+            target.obj,
+            soft=soft,
+            record_id=parsed,
+            options=engine.ReadOptions(fields=(("id",),)),  # Twenty answers {id} only
+            access=target.access,
         )
-    return ok({"data": {f"delete{pascal(obj.name_singular)}": records[0]}})
+    return ok({"data": {f"delete{pascal(target.obj.name_singular)}": records[0]}})
 
 
 @router.delete("/{plural}")
-async def delete_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.DELETE_MANY)
-    soft = params.parse_bool_flag("soft_delete", request.query_params.get("soft_delete"))
-    async with state.db.transaction() as conn:
+async def delete_many(target: TargetDep) -> FastJSONResponse:
+    params.check_known_params(target.query, params.DELETE_MANY)
+    soft = params.parse_bool_flag("soft_delete", target.query.get("soft_delete"))
+    async with target.state.db.transaction() as conn:
         records = await engine.delete(
             conn,
-            catalog,
-            obj,
+            target.catalog,
+            target.obj,
             soft=soft,
-            filter=parse_filter(request),
-            options=read_options(request),
-            access=access,
+            filter=parse_filter(target),
+            options=read_options(target),
+            access=target.access,
         )
-    key = f"{'delete' if soft else 'destroy'}{pascal(obj.name_plural)}"
+    key = f"{'delete' if soft else 'destroy'}{pascal(target.obj.name_plural)}"
     return ok({"data": {key: records}})
 
 
 # ---- restore ---------------------------------------------------------------------------
 
 
-async def _restore(
-    plural: str,
-    request: Request,
-    state: Any,
-    catalog: Catalog,
-    access: Access,
-    record_id: str | None,
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
+async def _restore(target: Target, record_id: str | None) -> FastJSONResponse:
     allowed = params.RESTORE_ONE if record_id is not None else params.RESTORE_MANY
-    params.check_known_params(request.query_params, allowed)
+    params.check_known_params(target.query, allowed)
     parsed = parse_id(record_id) if record_id is not None else None
-    async with state.db.transaction() as conn:
+    async with target.state.db.transaction() as conn:
         records = await engine.restore(
             conn,
-            catalog,
-            obj,
+            target.catalog,
+            target.obj,
             record_id=parsed,
-            filter=None if parsed is not None else parse_filter(request),
-            options=read_options(request),
-            access=access,
+            filter=None if parsed is not None else parse_filter(target),
+            options=read_options(target),
+            access=target.access,
         )
     if parsed is not None:
-        return ok({"data": {f"restore{pascal(obj.name_singular)}": records[0]}})
-    return ok({"data": {f"restore{pascal(obj.name_plural)}": records}})
+        return ok({"data": {f"restore{pascal(target.obj.name_singular)}": records[0]}})
+    return ok({"data": {f"restore{pascal(target.obj.name_plural)}": records}})
 
 
 @router.api_route("/{plural}/{record_id}/restore", methods=["PATCH", "PUT"])
-async def restore_one(
-    plural: str,
-    record_id: str,
-    request: Request,
-    state: StateDep,
-    catalog: CatalogDep,
-    access: AccessDep,
-) -> FastJSONResponse:
-    return await _restore(plural, request, state, catalog, access, record_id)
+async def restore_one(record_id: str, target: TargetDep) -> FastJSONResponse:
+    return await _restore(target, record_id)
 
 
 @router.api_route("/{plural}/restore", methods=["PATCH", "PUT"])
-async def restore_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
-) -> FastJSONResponse:
-    return await _restore(plural, request, state, catalog, access, None)
+async def restore_many(target: TargetDep) -> FastJSONResponse:
+    return await _restore(target, None)
 
 
 # ---- update ----------------------------------------------------------------------------
 
 
 @router.api_route("/{plural}/merge", methods=["PATCH", "PUT"])
-async def merge_records(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.MERGE)
-    body = await read_json(request)
+async def merge_records(target: TargetDep) -> FastJSONResponse:
+    params.check_known_params(target.query, params.MERGE)
+    body = await read_json(target.request)
     if not isinstance(body, dict):
         raise InvalidBody("Body must be an object: {ids, conflictPriorityIndex, dryRun}")
     unknown = set(body) - {"ids", "conflictPriorityIndex", "dryRun"}
@@ -401,64 +320,49 @@ async def merge_records(
     if not isinstance(dry_run, bool):
         raise InvalidBody("'dryRun' must be a boolean")
     ids = [parse_id(str(i)) for i in raw_ids]
-    async with state.db.transaction() as conn:
+    async with target.state.db.transaction() as conn:
         record = await merge.merge_records(
             conn,
-            catalog,
-            obj,
+            target.catalog,
+            target.obj,
             ids=ids,
             priority=priority,
             dry_run=dry_run,
-            options=read_options(request),
-            access=access,
+            options=read_options(target),
+            access=target.access,
         )
-    return ok({"data": {f"merge{pascal(obj.name_singular)}": record}})
+    return ok({"data": {f"merge{pascal(target.obj.name_singular)}": record}})
+
+
+async def _update(
+    target: Target, *, record_id: UUID | None, filter: Filter | None
+) -> list[dict[str, Any]]:
+    body = await read_json(target.request)
+    async with target.state.db.transaction() as conn:
+        return await engine.update(
+            conn,
+            target.catalog,
+            target.obj,
+            body,
+            record_id=record_id,
+            filter=filter,
+            options=read_options(target),
+            access=target.access,
+        )
 
 
 @router.api_route("/{plural}/{record_id}", methods=["PATCH", "PUT"])
-async def update_one(
-    plural: str,
-    record_id: str,
-    request: Request,
-    state: StateDep,
-    catalog: CatalogDep,
-    access: AccessDep,
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.UPDATE_ONE)
-    parsed = parse_id(record_id)
-    body = await read_json(request)
-    async with state.db.transaction() as conn:
-        records = await engine.update(
-            conn,
-            catalog,
-            obj,
-            body,
-            record_id=parsed,
-            options=read_options(request),
-            access=access,
-        )
-    return ok({"data": {f"update{pascal(obj.name_singular)}": records[0]}})
+async def update_one(record_id: str, target: TargetDep) -> FastJSONResponse:
+    params.check_known_params(target.query, params.UPDATE_ONE)
+    records = await _update(target, record_id=parse_id(record_id), filter=None)
+    return ok({"data": {f"update{pascal(target.obj.name_singular)}": records[0]}})
 
 
 @router.api_route("/{plural}", methods=["PATCH", "PUT"])
-async def update_many(
-    plural: str, request: Request, state: StateDep, catalog: CatalogDep, access: AccessDep
-) -> FastJSONResponse:
-    obj = resolve_object(catalog, plural)
-    params.check_known_params(request.query_params, params.UPDATE_MANY)
-    body = await read_json(request)
-    async with state.db.transaction() as conn:
-        records = await engine.update(
-            conn,
-            catalog,
-            obj,
-            body,
-            filter=parse_filter(request),
-            options=read_options(request),
-            access=access,
-        )
-    return ok({"data": {f"update{pascal(obj.name_plural)}": records}})
+async def update_many(target: TargetDep) -> FastJSONResponse:
+    params.check_known_params(target.query, params.UPDATE_MANY)
+    records = await _update(target, record_id=None, filter=parse_filter(target))
+    return ok({"data": {f"update{pascal(target.obj.name_plural)}": records}})
 
 
 # ---- everything else -------------------------------------------------------------------
