@@ -1,7 +1,9 @@
-"""HTTP benchmark of the REST API against its own SQL run straight through asyncpg (the ceiling).
+"""HTTP benchmark of the REST and GraphQL APIs against their own SQL run straight through
+asyncpg (the ceiling).
 
     .venv/bin/python bench/run.py [--scenarios get_one,list60_d0] [--duration 10]
                                   [--connections 16] [--people 100000] [--companies 10000]
+                                  [--workers 1] [--fresh]
 
 What it does, in order:
 
@@ -10,12 +12,15 @@ What it does, in order:
    Migrations, a workspace `bench`, a fresh admin API key; companies and people are loaded with
    COPY (values built by the engine's own `writes.create_rows`, so they are what the API would
    have stored), then VACUUM ANALYZE.
-2. The API server as a subprocess (`crm serve`, log level warning), waited for on /healthz.
+2. The API server as a subprocess (`crm serve --workers N`, log level warning), waited for on
+   /healthz.
 3. Per scenario: the API under `wrk` (a Lua script; a bounded asyncio + httpx generator when wrk
    is missing), then the same SQL the API ran for those requests, replayed through an asyncpg
    pool by as many in-process workers as there are connections. The SQL is not written here: it
-   is recorded by running the engine (`app.query.engine`) and the authenticator on a connection
-   that logs every statement, so the ceiling follows the engine as it changes.
+   is recorded by running the engine (`app.query.engine`, or for GraphQL the tree loader
+   `app.query.nested`) and the authenticator on a connection that logs every statement, so the
+   ceiling follows the engine as it changes. For GraphQL, one real request through the app
+   (in process, `app.query.trace` observing) must send exactly the recorded statements.
 4. A Markdown table (also written to bench/results/latest.md), with the CPU each request cost
    the server (or the asyncpg client), PostgreSQL and the load generator, read from /proc. The
    host may be shared: each run waits for the machine to go idle first, and a run that other
@@ -30,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import platform
@@ -70,7 +76,8 @@ from app.metadata import roles, store
 from app.metadata.field_types import ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
 from app.metadata.workspaces import create_workspace
-from app.query import engine, writes
+from app.query import engine, nested, trace, writes
+from app.query.tree import ConnectionRead, RecordRead, ToOne
 from app.rest import filter_grammar, params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,13 +92,35 @@ BATCH_EMAIL_PREFIX = "batch-"  # every row the batch scenario creates; deleted a
 SAMPLE_SIZE = 500  # ids (get one) and companies (filtered list) each scenario cycles through
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-SCENARIOS = ("get_one", "list60_d0", "list60_d1", "filtered", "batch60")
+SCENARIOS = (
+    "get_one",
+    "list60_d0",
+    "list60_d1",
+    "gql_list60_company",
+    "gql_list60_company_total",
+    "filtered",
+    "batch60",
+)
 TITLES = {
     "get_one": "get one person by id",
     "list60_d0": "list 60 people, depth 0",
     "list60_d1": "list 60 people, depth 1",
+    "gql_list60_company": "GraphQL: 60 people + company name",
+    "gql_list60_company_total": "GraphQL: the same + totalCount",
     "filtered": "filtered list (companyId[eq])",
     "batch60": "batch create 60 people",
+}
+# The GraphQL scenarios (bench/graphql_scenarios.md): one constant body POSTed to /graphql.
+GRAPHQL_PATH = "/graphql"
+GRAPHQL_QUERIES = {
+    "gql_list60_company": (
+        "query { people(first: 60) { edges { node { id name { firstName lastName } "
+        "company { name } } } } }"
+    ),
+    "gql_list60_company_total": (
+        "query { people(first: 60) { totalCount edges { node { id name { firstName lastName } "
+        "company { name } } } } }"
+    ),
 }
 
 
@@ -129,7 +158,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--workers",
         type=int,
         default=1,
-        help="server processes; 1 runs `crm serve`, more run uvicorn --workers N",
+        help="server processes: `crm serve --workers N` (default 1)",
     )
     parser.add_argument(
         "--server-cmd",
@@ -174,6 +203,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("need 1 <= --threads <= --connections")
     if args.duration <= 0 or args.warmup < 0:
         parser.error("--duration must be > 0 and --warmup >= 0")
+    if args.workers < 1:
+        parser.error("--workers must be >= 1")
     if args.people < SAMPLE_SIZE or args.companies < 10:
         parser.error(f"need --people >= {SAMPLE_SIZE} and --companies >= 10")
     return args
@@ -388,7 +419,11 @@ async def delete_batch_rows(db: Database, schema: str) -> int:
         if deleted:
             # FULL: give back the heap and index space, so the next run starts from the same
             # physical table (a plain VACUUM leaves the indexes bloated, ~6x after a run).
-            await conn.execute(f"VACUUM (FULL, ANALYZE) {qualified(schema, 'person')}")
+            # FULL leaves the visibility map empty, and without it counting the live rows is
+            # a sequential scan again (the planner passes over the `_id_live` index for an
+            # index-only scan that would visit every heap page): a plain VACUUM sets it.
+            await conn.execute(f"VACUUM (FULL) {qualified(schema, 'person')}")
+            await conn.execute(f"VACUUM (ANALYZE) {qualified(schema, 'person')}")
     return deleted
 
 
@@ -555,9 +590,10 @@ def find_many_request(query: dict[str, str], settings: Settings) -> engine.FindM
 @dataclass
 class Scenario:
     name: str
-    paths: list[str]  # GET paths, cycled through; empty for the batch create
+    paths: list[str]  # GET paths, cycled through (with `body`: the one path POSTed to)
     requests: list[list[Step]]  # the SQL of one API request each, cycled through
     make_request: Callable[[int], list[Step]] | None = None  # for writes: fresh values each time
+    body: bytes | None = None  # a constant JSON body to POST to paths[0] (GraphQL)
 
     def sql_request(self, n: int) -> list[Step]:
         if self.make_request is not None:
@@ -599,6 +635,10 @@ async def record_scenarios(
                     lambda rec: engine.find_many(rec, catalog, person, find, access=access)
                 )
 
+            # What the GraphQL endpoint gives the loader (app/graphql/core/endpoint.py).
+            limits = nested.Limits(
+                default=settings.query_default_limit, maximum=settings.query_max_limit
+            )
             scenarios: dict[str, Scenario] = {}
             for name in names:
                 if name == "get_one":
@@ -627,6 +667,17 @@ async def record_scenarios(
                         requests.append(await find_many(query))
                         paths.append("/rest/people?" + urllib.parse.urlencode(query))
                     scenarios[name] = Scenario(name, paths, requests)
+                elif name in GRAPHQL_QUERIES:
+                    tree = graphql_read(catalog, person, with_total=name.endswith("_total"))
+                    requests = [
+                        await read(
+                            lambda rec, t=tree: nested.read_connection(
+                                rec, catalog, person, t, limits, access=access
+                            )
+                        )
+                    ]
+                    body = orjson.dumps({"query": GRAPHQL_QUERIES[name]})
+                    scenarios[name] = Scenario(name, [GRAPHQL_PATH], requests, body=body)
                 elif name == "batch60":
                     scenarios[name] = await record_batch(
                         conn, catalog, person, principal, auth, dataset, nonce
@@ -634,6 +685,62 @@ async def record_scenarios(
         return scenarios
     finally:
         await db.close()
+
+
+def graphql_read(catalog: Catalog, person: ObjectMeta, *, with_total: bool) -> ConnectionRead:
+    """The read tree the GraphQL selection of the gql_* scenarios becomes
+    (app/graphql/core/selection.py); `check_graphql_sql` confirms it against the real path."""
+    company_field = person.field_named("company")
+    assert company_field is not None and company_field.relation_target_object_id is not None
+    company = catalog.by_id(company_field.relation_target_object_id)
+    assert company is not None
+    company_name = company.field_named("name")
+    person_name = person.field_named("name")
+    assert company_name is not None and person_name is not None
+    return ConnectionRead(
+        first=60,
+        records=RecordRead(
+            person,
+            (person_name, company_field),
+            to_one=(ToOne("company", company_field, RecordRead(company, (company_name,))),),
+        ),
+        aggregates=("totalCount",) if with_total else (),
+    )
+
+
+async def check_graphql_sql(settings: Settings, dataset: Dataset, scenario: Scenario) -> None:
+    """Send the scenario's GraphQL request once through the real app, in process, with
+    app.query.trace observing; the statements must be the ones recorded for the ceiling."""
+    import httpx
+
+    from app.main import create_app
+
+    assert scenario.body is not None
+    app = create_app(settings)
+    seen: list[str] = []
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            with trace.observe(seen.append):
+                response = await client.post(
+                    scenario.paths[0],
+                    content=scenario.body,
+                    headers={
+                        "Authorization": f"Bearer {dataset.token}",
+                        "Content-Type": "application/json",
+                    },
+                )
+    gc.unfreeze()  # the app's lifespan froze this process's objects; not ours to keep
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"{scenario.name}: HTTP {response.status_code}: {response.text[:500]}")
+    recorded = [call.sql for step in scenario.sql_request(0)[1:] for call in step.calls]
+    if seen != recorded:
+        raise RuntimeError(
+            f"{scenario.name}: the GraphQL path sent other statements than the recorded ones:\n"
+            + "\n".join(["sent:", *seen, "recorded:", *recorded])
+        )
+    log(f"{scenario.name}: the real GraphQL path sends the {len(seen)} recorded statement(s)")
 
 
 async def record_batch(
@@ -651,7 +758,11 @@ async def record_batch(
     marker = "tplmarker"
     companies = [str(c) for c in dataset.company_ids]
     rec = Recorder(conn)
-    async with conn.transaction():
+    # Rolled back: committed, the recorded rows would sit in the table through every scenario
+    # (every list would count 100,060 people) until the batch rows are deleted at the end.
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
         created = await engine.create(
             rec,  # type: ignore[arg-type]
             catalog,
@@ -661,6 +772,8 @@ async def record_batch(
             options=engine.ReadOptions(),
             access=catalog.access(principal.role_id) or Access.full(),
         )
+    finally:
+        await transaction.rollback()
     ids = {UUID(r["id"]) for r in created}
     (insert,) = rec.calls
     id_slots = [i for i, v in enumerate(insert.args) if isinstance(v, UUID) and v in ids]
@@ -935,19 +1048,17 @@ def start_server(dataset: Dataset, args: argparse.Namespace) -> Server:
     bin_dir = Path(sys.executable).parent
     if args.server_cmd:
         command = shlex.split(args.server_cmd.replace("{port}", str(port)))
-    elif args.workers > 1:
-        command = [
-            str(bin_dir / "uvicorn"),
-            "app.main:create_app",
-            "--factory",
-            f"--workers={args.workers}",
-            "--host=127.0.0.1",
-            f"--port={port}",
-            "--log-level=warning",
-            "--no-access-log",
-        ]
     else:
-        command = [str(bin_dir / "crm"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command = [
+            str(bin_dir / "crm"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ]
     env = {
         **os.environ,
         "DATABASE_URL": dataset.url,
@@ -992,7 +1103,14 @@ def stop_server(server: Server) -> None:
 def check_endpoint(server: Server, dataset: Dataset, scenario: Scenario, nonce: str) -> str:
     """One request by hand before loading it: the status and what came back."""
     headers = {"Authorization": f"Bearer {dataset.token}"}
-    if scenario.paths:
+    if scenario.body is not None:
+        request = urllib.request.Request(
+            server.base + scenario.paths[0],
+            data=scenario.body,
+            headers={**headers, "Content-Type": "application/json"},
+            method="POST",
+        )
+    elif scenario.paths:
         request = urllib.request.Request(server.base + scenario.paths[0], headers=headers)
     else:
         body = batch_records(nonce, "check", 0, [str(c) for c in dataset.company_ids])
@@ -1007,8 +1125,16 @@ def check_endpoint(server: Server, dataset: Dataset, scenario: Scenario, nonce: 
             raw = response.read()
     except urllib.error.HTTPError as exc:
         raise RuntimeError(f"{scenario.name}: HTTP {exc.code}: {exc.read()[:500]!r}") from None
-    data = json.loads(raw)["data"]
-    (value,) = data.values()
+    payload = json.loads(raw)
+    if scenario.body is not None:  # GraphQL: errors come back with HTTP 200
+        if payload.get("errors"):
+            raise RuntimeError(f"{scenario.name}: {payload['errors']!r:.500}")
+        people = payload["data"]["people"]
+        edges = people["edges"]
+        named = sum(1 for e in edges if (e["node"]["company"] or {}).get("name"))
+        total = f", totalCount {people['totalCount']:,}" if "totalCount" in people else ""
+        return f"{len(edges)} people, {named} with a company name{total}, {len(raw):,} bytes"
+    (value,) = payload["data"].values()
     count = len(value) if isinstance(value, list) else 1
     return f"{count} record(s), {len(raw):,} bytes"
 
@@ -1025,7 +1151,11 @@ def run_wrk(
     seconds: float,
     nonce: str,
 ) -> dict[str, Any]:
-    if scenario.paths:
+    if scenario.body is not None:
+        body_file = workdir / f"{scenario.name}.json"
+        body_file.write_bytes(scenario.body)
+        script, script_args = WRK_DIR / "post.lua", [scenario.paths[0], str(body_file)]
+    elif scenario.paths:
         paths_file = workdir / f"{scenario.name}.paths"
         paths_file.write_text("\n".join(scenario.paths) + "\n")
         script, script_args = WRK_DIR / "paths.lua", [str(paths_file)]
@@ -1085,12 +1215,16 @@ async def httpx_load(
             while time.perf_counter() < deadline:
                 n += 1
                 started = time.perf_counter()
-                if scenario.paths:
+                if scenario.body is not None:
+                    response = await client.post(scenario.paths[0], content=scenario.body)
+                elif scenario.paths:
                     response = await client.get(scenario.paths[n % len(scenario.paths)])
                 else:
                     body = json.dumps(batch_records(nonce, f"h{wid}", n, companies))
                     response = await client.post("/rest/batch/people", content=body)
-                if response.status_code >= 400:
+                if response.status_code >= 400 or (
+                    scenario.body is not None and b'"errors"' in response.content
+                ):
                     errors += 1
                     continue
                 latencies.append((time.perf_counter() - started) * 1000)
@@ -1157,6 +1291,7 @@ def start_profiler(
         f"--duration={max(1, round(args.duration))}",
         "--rate=200",
         "--gil",  # samples of the thread holding the GIL: CPU spent in Python, not waits
+        *(["--subprocesses"] if args.workers > 1 else []),  # the workers, not the supervisor
         "--format=raw",
         f"--output={out}.txt",
     ]
@@ -1334,6 +1469,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     nonce = secrets.token_hex(4)
     log("recording the SQL the API runs for each scenario")
     scenarios = asyncio.run(record_scenarios(dataset, args.scenarios, settings, nonce))
+    for scenario in scenarios.values():
+        if scenario.body is not None:
+            asyncio.run(check_graphql_sql(settings, dataset, scenario))
     if args.show_sql:
         print(describe_sql(scenarios))
     if args.explain:
@@ -1377,9 +1515,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     server_desc = (
         f"`{args.server_cmd}`"
         if args.server_cmd
-        else f"uvicorn --workers {args.workers}"
-        if args.workers > 1
-        else "`crm serve` (1 process)"
+        else f"`crm serve --workers {args.workers}` "
+        + ("(1 process)" if args.workers == 1 else f"({args.workers} processes, a DB pool each)")
     )
     header = (
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · `{command}`\n\n"
