@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from app.errors import InvalidMetadataInput
+from app.metadata.role_specs import FieldPermissionSpec, ObjectPermissionSpec, RoleValues
 
 MAX_OVERLAP_SECONDS = 7 * 24 * 3600  # how long a rotated-out token may keep working
 
@@ -71,33 +72,6 @@ class KeyUpdate:
     expires_at: datetime | None = None
     expires_at_sent: bool = False
     revoke: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RoleValues:
-    """A role's columns as sent (create: with the defaults of the table for the rest)."""
-
-    columns: Mapping[str, Any]
-    id: UUID | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectPermissionSpec:
-    """None means "inherit the role's can*AllObjectRecords"."""
-
-    object_id: UUID
-    can_read: bool | None
-    can_update: bool | None
-    can_soft_delete: bool | None
-    can_destroy: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class FieldPermissionSpec:
-    object_id: UUID
-    field_id: UUID
-    can_read: bool | None
-    can_update: bool | None
 
 
 @dataclass(slots=True)

@@ -24,9 +24,9 @@ from uuid import UUID
 
 import asyncpg
 
-from app.auth.access_inputs import RoleValues
 from app.errors import DuplicateEntry, NotFound, RoleInUse, RoleNotEditable
 from app.metadata import roles
+from app.metadata.role_specs import RoleValues
 from app.metadata.roles import Role
 
 

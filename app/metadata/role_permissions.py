@@ -21,8 +21,8 @@ from uuid import UUID
 
 import asyncpg
 
-from app.auth.access_inputs import FieldPermissionSpec, ObjectPermissionSpec
 from app.errors import BadRequest, MetadataNotFound
+from app.metadata.role_specs import FieldPermissionSpec, ObjectPermissionSpec
 
 
 @dataclass(frozen=True, slots=True)
