@@ -12,7 +12,7 @@ from app.config import Settings, get_settings
 from app.graphql.core import endpoint as core_graphql
 from app.graphql.metadata import endpoint as graphql_metadata
 from app.ratelimit.headers import RateLimitHeaders
-from app.rest import access, core, errors, health
+from app.rest import access, core, errors, health, open_api
 from app.rest import metadata as rest_metadata
 from app.rest.responses import FastJSONResponse
 from app.state import AppState
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphql_metadata.router)
     app.include_router(rest_metadata.router)  # before core: its /rest/{plural}/{id} would match
     app.include_router(access.router)  # before core, likewise (and /rest/apiKeys)
+    app.include_router(open_api.router)  # before core, likewise
     app.include_router(core.router)
     app.include_router(core_graphql.router)
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.auth.api_keys import Authenticator, Principal
 from app.catalog.store import CatalogStore
@@ -11,6 +11,7 @@ from app.config import Settings
 from app.db import embedded
 from app.db.database import Database
 from app.db.location import resolve_database_url
+from app.openapi.cache import DocumentCache
 from app.ratelimit.limiter import Quota, RateLimiter
 
 
@@ -21,6 +22,7 @@ class AppState:
     catalogs: CatalogStore
     authenticator: Authenticator
     limiter: RateLimiter
+    documents: DocumentCache = field(default_factory=DocumentCache)  # OpenAPI, per version
 
     @classmethod
     async def open(cls, settings: Settings) -> AppState:
