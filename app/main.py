@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app.config import Settings, get_settings
 from app.graphql.core import endpoint as core_graphql
 from app.graphql.metadata import endpoint as graphql_metadata
+from app.playground import router as playground
 from app.ratelimit.headers import RateLimitHeaders
 from app.rest import access, core, errors, health, open_api
 from app.rest import metadata as rest_metadata
@@ -53,4 +54,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(open_api.router)  # before core, likewise
     app.include_router(core.router)
     app.include_router(core_graphql.router)
+    playground.install(app)
     return app
