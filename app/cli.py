@@ -147,14 +147,31 @@ def up(
             return workspace.name, token
 
     name, token = _run(bootstrap)
+    base = f"http://{host or settings.host}:{port or settings.port}"
     if token is not None:
         typer.echo(
             f"\nCreated workspace '{name}' with Twenty's standard objects.\n"
             f"Admin API key (shown once, keep it safe):\n\n    {token}\n\n"
-            f"Try: curl -H 'Authorization: Bearer {token}' "
-            f"http://{host or settings.host}:{port or settings.port}/rest/people\n"
+            f"Try: curl -H 'Authorization: Bearer {token}' {base}/rest/people"
         )
+    else:
+        typer.echo(
+            f"\nWorkspace '{name}' exists; its first admin key was printed when it was created "
+            "(more: .venv/bin/crm apikey create --workspace "
+            f"{name} --name me)."
+        )
+    typer.echo(_playground_banner(base))
     serve(host=host, port=port, workers=workers)
+
+
+def _playground_banner(base: str) -> str:
+    """Where to try the API in a browser (paste the key into the page)."""
+    return (
+        "\nPlaygrounds (paste the API key into the page):\n"
+        f"    REST     {base}/playground/rest?doc=core        (metadata: ?doc=metadata)\n"
+        f"    GraphQL  {base}/playground/graphql?endpoint=graphql   (?endpoint=metadata)\n"
+        f"OpenAPI:   {base}/rest/open-api/core  and  {base}/rest/open-api/metadata\n"
+    )
 
 
 @workspace_cli.command("create")

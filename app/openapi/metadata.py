@@ -25,6 +25,7 @@ from app.openapi.components import (
 )
 
 PAGE_SIZE = 1000  # app/rest/metadata_envelope.py
+_CURSOR = {"type": "string", "format": "uuid"}
 
 _PARAMETERS: dict[str, Any] = {
     "idPath": {
@@ -36,20 +37,24 @@ _PARAMETERS: dict[str, Any] = {
     "limit": {
         "name": "limit",
         "in": "query",
-        "description": f"Items per page; at most {PAGE_SIZE}",
+        "description": f"Items per page; values above {PAGE_SIZE} are read as {PAGE_SIZE}",
         "schema": {"type": "integer", "minimum": 0, "default": PAGE_SIZE},
+        "allowEmptyValue": True,
     },
     "startingAfter": {
         "name": "starting_after",
         "in": "query",
-        "description": "An item id (`pageInfo.endCursor`)",
-        "schema": {"type": "string", "format": "uuid"},
+        "description": "An item id (`pageInfo.endCursor`); empty means none",
+        "schema": _CURSOR,
+        "allowEmptyValue": True,
     },
     "endingBefore": {
         "name": "ending_before",
         "in": "query",
-        "description": "An item id (`pageInfo.startCursor`); not with starting_after",
-        "schema": {"type": "string", "format": "uuid"},
+        "description": "An item id (`pageInfo.startCursor`), not with starting_after; empty "
+        "means none",
+        "schema": _CURSOR,
+        "allowEmptyValue": True,
     },
 }
 _LIST = [ref("parameters", name) for name in ("limit", "startingAfter", "endingBefore")]
@@ -67,10 +72,12 @@ def metadata_document(server_url: str) -> dict[str, Any]:
     paths.update(_resource("objects", "object", "Object", "createOneObject", "updateOneObject"))
     paths.update(_resource("fields", "field", "Field", "createOneField", "updateOneField"))
     paths.update(_resource("apiKeys", "apiKey", "ApiKey", "createApiKey", "updateApiKey"))
-    paths["/apiKeys"]["post"]["responses"]["201"] = json_response(
+    created = paths["/apiKeys"]["post"]["responses"]
+    created["201"] = json_response(
         "The new key, with its token (shown once)",
         envelope("createApiKey", schema_ref("ApiKeyWithToken")),
     )
+    created["404"] = ref("responses", "404")  # an unknown roleId
     paths["/apiKeys/{id}/revoke"] = {
         "post": _op("apiKeys", "revokeApiKey", "Revoke an API key (idempotent)", _ID)
         | _answer("revokeApiKey", "ApiKeyForResponse", errors=("404",))

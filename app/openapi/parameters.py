@@ -104,11 +104,13 @@ def core_parameters(limits: Limits) -> dict[str, Any]:
             "limit",
             {"type": "integer", "minimum": 0, "default": limits.default_limit},
             f"Records per page; values above {limits.max_limit} are read as {limits.max_limit}.",
+            allowEmptyValue=True,
         ),
         "depth": _query(
             "depth",
             {"type": "integer", "enum": [0, 1], "default": 0},
             "1 embeds the records each many-to-one relation points to.",
+            allowEmptyValue=True,
         ),
         "startingAfter": _query("startingAfter", _TEXT, "A cursor from `pageInfo.endCursor`."),
         "endingBefore": _query("endingBefore", _TEXT, "A cursor from `pageInfo.startCursor`."),
@@ -156,6 +158,7 @@ def core_parameters(limits: Limits) -> dict[str, Any]:
             "groupLimit",
             {"type": "integer", "minimum": 0},
             "Groups returned (and records sampled per group).",
+            allowEmptyValue=True,
         ),
         "includeRecordsSample": _query(
             "includeRecordsSample", _FLAG, "Add a sample of each group's records."

@@ -92,10 +92,15 @@ def body_values(
     return values
 
 
+_SERVER_SET_ACTOR_KEYS = frozenset({"workspaceMemberId", "name"})
+
+
 def _actor_input(value: Any) -> Any:
-    """Clients may set `source` and `context` of an ACTOR; the server fills the rest."""
+    """Clients may set `source` and `context` of an ACTOR; the server fills `workspaceMemberId`
+    and `name` (ignored when sent). Any other key reaches the handler, which refuses it as an
+    unknown sub-field."""
     if isinstance(value, Mapping):
-        return {k: v for k, v in value.items() if k in ("source", "context")}
+        return {k: v for k, v in value.items() if k not in _SERVER_SET_ACTOR_KEYS}
     return value
 
 
