@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
     )
     errors.install(app)
+    open_api.install_log_redaction()  # ?token= must not reach the access log
     app.add_middleware(RateLimitHeaders)
     app.include_router(health.router)
     app.include_router(graphql_metadata.router)

@@ -12,6 +12,9 @@ field added through the metadata API is in the next document.
 
 from __future__ import annotations
 
+import logging
+import re
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -24,6 +27,27 @@ from app.rest.responses import dumps
 from app.state import AppState
 
 router = APIRouter()
+
+_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s]*")
+
+
+class TokenRedaction(logging.Filter):
+    """Keeps `?token=<key>` out of uvicorn's access log: the key becomes `[redacted]`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_QUERY.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def install_log_redaction() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, TokenRedaction) for f in access.filters):
+        access.addFilter(TokenRedaction())
+
 
 _CACHE_CONTROL = {"Cache-Control": "no-store"}  # per key: never shared by a proxy
 
