@@ -26,6 +26,8 @@ from app.metadata.ddl import (
     constraint_name,
     field_indexes,
     foreign_key,
+    sort_index_sql,
+    sort_indexes,
     unique_column,
     unique_index,
 )
@@ -69,6 +71,7 @@ def owned_names(table: str, field: FieldMeta) -> list[tuple[str, str]]:
         owned.append(("index", constraint_name(table, field.name, "idx")))
     if field.is_unique and field.name != "id":
         owned.append(("index", constraint_name(table, unique_column(field).name, "unique")))
+    owned += [("index", name) for name, _ in sort_indexes(table, field)]
     return owned
 
 
@@ -246,6 +249,19 @@ def add_unique(schema: str, obj: ObjectMeta, field: FieldMeta) -> list[Sql]:
 def drop_unique(schema: str, obj: ObjectMeta, field: FieldMeta) -> list[Sql]:
     name = constraint_name(obj.table_name, unique_column(field).name, "unique")
     return [Sql(f"DROP INDEX IF EXISTS {qualified(schema, name)}")]
+
+
+def change_sort_indexes(schema: str, obj: ObjectMeta, old: FieldMeta, new: FieldMeta) -> list[Sql]:
+    """Drop and create what `isIndexed` changed (Note [sort indexes]); nothing otherwise."""
+    before = dict(sort_indexes(obj.table_name, old))
+    after = dict(sort_indexes(obj.table_name, new))
+    out = [Sql(f"DROP INDEX {qualified(schema, name)}") for name in before if name not in after]
+    out += [
+        Sql(sort_index_sql(schema, obj, name, keys))
+        for name, keys in after.items()
+        if name not in before
+    ]
+    return out
 
 
 def replace_foreign_key(

@@ -113,6 +113,7 @@ def create_table(schema: str, obj: ObjectMeta) -> list[str]:
     ]
     for field in obj.fields:
         statements.extend(field_indexes(schema, obj, field))
+    statements.extend(count_triggers(schema, obj))
     return statements
 
 
@@ -122,9 +123,93 @@ def _ordered_for_ddl(fields: Iterable[FieldMeta]) -> list[FieldMeta]:
     return ordered
 
 
+def never_null(field: FieldMeta, sub_field: str | None = None) -> bool:
+    """Whether `column` is NOT NULL whatever the metadata says later (the system columns, as
+    `column_definition` declares them): a sort on it needs no NULL placement, so one index
+    serves both directions. A field whose nullability can change is treated as nullable, so
+    its sort indexes never depend on `isNullable`."""
+    return sub_field is None and field.name in ("id", "createdAt", "updatedAt")
+
+
+def sort_column(field: FieldMeta) -> Column | None:
+    """The column an order on `field` sorts by (a composite sorts by its first sub-field), when
+    the field gets sort indexes: `createdAt`, `updatedAt`, `position`, and every field marked
+    `isIndexed`. None otherwise."""
+    standard = field.name in ("createdAt", "updatedAt") or field.type is FieldType.POSITION
+    if not (standard or field.is_indexed):
+        return None
+    columns = columns_of(field)
+    return columns[0] if columns else None
+
+
+def sort_indexes(table: str, field: FieldMeta) -> list[tuple[str, str]]:
+    """(name, key list) of the indexes that serve `ORDER BY <column>, id` over live rows.
+
+    Note [sort indexes]: a page is `ORDER BY <key> <direction> NULLS <placement>, id`, with the
+    `id` tiebreaker in the key's direction (app/query/plan.py), over `"deletedAt" IS NULL`.
+    A B-tree read backwards serves the reversed order, NULL placement included, so a NOT NULL
+    column needs one index `(key, id)` for both directions, and a nullable one two:
+    `(key NULLS LAST, id)` (ascending NULLS LAST, descending NULLS FIRST) and
+    `(key NULLS FIRST, id)` (ascending NULLS FIRST, descending NULLS LAST). Cursors compare
+    `(key, id)` as a row, which the same index bounds, so a deep page costs what the first does.
+    """
+    column = sort_column(field)
+    if column is None or field.name == "id":
+        return []
+    key = ident(column.name)
+    if never_null(field, column.sub_field):
+        return [(constraint_name(table, column.name, "sort"), f'{key}, "id"')]
+    return [
+        (constraint_name(table, column.name, "sortnl"), f'{key} NULLS LAST, "id"'),
+        (constraint_name(table, column.name, "sortnf"), f'{key} NULLS FIRST, "id"'),
+    ]
+
+
+def sort_index_sql(schema: str, obj: ObjectMeta, name: str, keys: str) -> str:
+    return (
+        f"CREATE INDEX {ident(name)} ON {qualified(schema, obj.table_name)} ({keys}) "
+        'WHERE "deletedAt" IS NULL'
+    )
+
+
+def sort_index_statements(schema: str, obj: ObjectMeta, field: FieldMeta) -> list[str]:
+    return [sort_index_sql(schema, obj, n, k) for n, k in sort_indexes(obj.table_name, field)]
+
+
+def count_triggers(schema: str, obj: ObjectMeta) -> list[str]:
+    """Triggers that keep the object's live-row count in `core.row_count`.
+
+    Note [row counts]: `totalCount` of an unfiltered list is read from per-object counter rows
+    kept by statement-level triggers with transition tables (function `core.count_live_rows`,
+    migration 0004), in the transaction of the write, so a count is exact for the snapshot that
+    reads it. Each writer adds its delta to one of 16 shard rows (by backend pid), so concurrent
+    writers do not queue on one row; a read sums the shards. TRUNCATE resets the count.
+    """
+    table = qualified(schema, obj.table_name)
+    arg = literal(str(obj.id))
+    out = []
+    for event, referencing in (
+        ("INSERT", "NEW TABLE AS new_rows"),
+        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ("DELETE", "OLD TABLE AS old_rows"),
+    ):
+        name = constraint_name(obj.table_name, event.lower(), "count")
+        out.append(
+            f"CREATE TRIGGER {ident(name)} AFTER {event} ON {table} "
+            f"REFERENCING {referencing} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION core.count_live_rows({arg})"
+        )
+    name = constraint_name(obj.table_name, "truncate", "count")
+    out.append(
+        f"CREATE TRIGGER {ident(name)} AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION core.count_live_rows({arg})"
+    )
+    return out
+
+
 def field_indexes(schema: str, obj: ObjectMeta, field: FieldMeta) -> list[str]:
     table = obj.table_name
-    statements: list[str] = []
+    statements: list[str] = sort_index_statements(schema, obj, field)
     if field.name == "id":
         # Note [live rows index]: `totalCount` counts the rows that are not soft-deleted on
         # every list request; this partial index lets PostgreSQL count them with an

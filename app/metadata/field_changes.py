@@ -60,6 +60,7 @@ _ATTRIBUTES = {
     "isUnique": "is_unique",
     "defaultValue": "default_value",
     "isLabelSyncedWithName": "is_label_synced_with_name",
+    "isIndexed": "is_indexed",
 }
 _REQUIRED_ATTRIBUTES = frozenset(
     {"name", "label", "is_active", "is_ui_read_only", "is_nullable", "is_unique"}
@@ -118,6 +119,7 @@ def _build(obj: ObjectMeta, data: FieldCreate) -> tuple[FieldMeta, list[Problem]
         options=options,
         settings=settings,
         is_label_synced_with_name=_flag(values, "isLabelSyncedWithName", False),
+        is_indexed=_flag(values, "isIndexed", False),
     )
     return field, problems
 
@@ -313,6 +315,7 @@ def _ddl(model: WorkspaceModel, obj: ObjectMeta, old: FieldMeta, new: FieldMeta)
     if new.is_unique != old.is_unique:
         change = alter.add_unique if new.is_unique else alter.drop_unique
         statements += change(schema, obj, new)
+    statements += alter.change_sort_indexes(schema, obj, working, new)
     if new.join_column is not None and new.on_delete != old.on_delete:
         target = model.object(new.relation_target_object_id)
         if target is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.errors import InvalidFieldValue
-from app.metadata.ddl import columns_of
+from app.metadata.ddl import columns_of, sort_column
 from app.metadata.enums import FieldType
 from app.metadata.field_types import handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
@@ -43,6 +43,12 @@ _NO_UNIQUE = frozenset(
         FieldType.POSITION,
         FieldType.BOOLEAN,
     }
+)
+
+
+# Ordering (and so a sort index) needs one comparable column.
+_NO_SORT = frozenset(
+    {FieldType.TS_VECTOR, FieldType.RAW_JSON, FieldType.MULTI_SELECT, FieldType.ARRAY}
 )
 
 
@@ -111,6 +117,10 @@ def field_problems(
     if field.is_unique and field.type in _NO_UNIQUE:
         problems.append(
             field_problem(f"Unique is not supported for {field.type.value} fields", True)
+        )
+    if field.is_indexed and (field.type in _NO_SORT or sort_column(field) is None):
+        problems.append(
+            field_problem(f"isIndexed is not supported for {field.type.value} fields", True)
         )
     problems += default_value_problems(field)
     return problems

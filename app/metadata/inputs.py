@@ -66,6 +66,7 @@ CREATE_OBJECT = {
     "primaryKeyColumnType": _ANY,
     "primaryKeyFieldMetadataSettings": _ANY,
     "isLabelSyncedWithName": _BOOL,
+    "isIndexed": _BOOL,  # ours: Note [sort indexes] in app/metadata/ddl.py
 }
 UPDATE_OBJECT = {
     "labelSingular": _STRING,

@@ -52,6 +52,7 @@ class FieldMeta:
     is_nullable: bool = True
     is_unique: bool = False
     is_ui_read_only: bool = False
+    is_indexed: bool = False  # ours: sort indexes on the field (Note [sort indexes] in ddl.py)
     default_value: Any = None
     options: tuple[FieldOption, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)

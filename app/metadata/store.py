@@ -92,7 +92,7 @@ _FIELD_COLUMNS = (
     "id, workspace_id, object_metadata_id, position, name, label, type, description, icon, "
     "is_custom, is_active, is_system, is_nullable, is_unique, is_ui_read_only, default_value, "
     "options, settings, relation_target_object_metadata_id, relation_target_field_metadata_id, "
-    "is_label_synced_with_name"
+    "is_label_synced_with_name, is_indexed"
 )
 _OBJECT_COUNT = _OBJECT_COLUMNS.count(",") + 1
 _FIELD_COUNT = _FIELD_COLUMNS.count(",") + 1
@@ -149,6 +149,7 @@ def _field_values(workspace_id: UUID, position: int, field: FieldMeta) -> tuple[
         field.relation_target_object_id,
         field.relation_target_field_id,
         field.is_label_synced_with_name,
+        field.is_indexed,
     )
 
 
@@ -223,6 +224,7 @@ def field_from_row(row: Mapping[str, Any]) -> FieldMeta:
         relation_target_field_id=row["relation_target_field_metadata_id"],
         on_delete=_ON_DELETES[on_delete] if on_delete else None,
         is_label_synced_with_name=row["is_label_synced_with_name"],
+        is_indexed=row["is_indexed"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )

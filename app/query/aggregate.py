@@ -26,6 +26,7 @@ from app.db.sqltext import ident, qualified
 from app.errors import InvalidParameter
 from app.metadata.enums import FieldType
 from app.metadata.field_types import ScalarKind, column_name, dump_scalar, handler_for
+from app.metadata.field_types.kinds import json_sql
 from app.metadata.model import FieldMeta, ObjectMeta
 from app.query import plan, sql
 
@@ -230,30 +231,30 @@ def pick(obj: ObjectMeta, keys: Sequence[str], *, access: Access) -> list[Aggreg
 # ---- SQL -----------------------------------------------------------------------------------
 
 
-def _value(columns: Sequence[tuple[str, ScalarKind]]) -> str:
+def _value(columns: Sequence[tuple[str, ScalarKind]], alias: str) -> str:
     """The value emptiness is judged on (Note [aggregate emptiness]); NULL when empty."""
     parts = []
     for name, kind in columns:
-        column = f"t.{ident(name)}"
+        column = f"{alias}.{ident(name)}"
         if kind in (ScalarKind.TEXT_ARRAY, ScalarKind.MULTI_SELECT):
             column = f"array_to_string({column}, ',')"
         parts.append(column)
     return f"NULLIF(CONCAT({', '.join(parts)}), '')"
 
 
-def expression(aggregate: Aggregate) -> str:
-    """The SQL expression of one aggregate over the rows of alias `t`."""
+def expression(aggregate: Aggregate, alias: str = "t") -> str:
+    """The SQL expression of one aggregate over the rows of `alias`."""
     op = aggregate.op
     if op is AggregateOp.COUNT:
         return "count(*)"
     if aggregate.value_column is not None:
-        column = f"t.{ident(aggregate.value_column[0])}"
+        column = f"{alias}.{ident(aggregate.value_column[0])}"
         if op is AggregateOp.COUNT_TRUE:
             return f"CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE {column}) END"
         if op is AggregateOp.COUNT_FALSE:
             return f"CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE NOT {column}) END"
         return f"{op.value.lower()}({column})"
-    value = _value(aggregate.columns)
+    value = _value(aggregate.columns, alias)
     body = {
         AggregateOp.COUNT_UNIQUE_VALUES: f"count(DISTINCT {value})",
         AggregateOp.COUNT_EMPTY: f"count(*) - count({value})",
@@ -262,6 +263,18 @@ def expression(aggregate: Aggregate) -> str:
         AggregateOp.PERCENTAGE_NOT_EMPTY: f"count({value})::numeric / count(*)",
     }[op]
     return f"CASE WHEN count(*) = 0 THEN NULL ELSE {body} END"
+
+
+def json_expression(aggregate: Aggregate, alias: str) -> str:
+    """`expression` as its API value, for PostgreSQL's JSON builders: what `values` makes of a
+    result row, built in the database (Note [JSON built in PostgreSQL])."""
+    value = expression(aggregate, alias)
+    if aggregate.result is ResultType.FLOAT:
+        return f"({value})::float8"
+    if aggregate.result is ResultType.DATE_TIME:
+        assert aggregate.value_column is not None
+        return json_sql(aggregate.value_column[1], f"({value})")
+    return value
 
 
 def render(

@@ -20,6 +20,7 @@ from typing import Any
 from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.errors import FieldNotFound, InvalidFilter, InvalidParameter, did_you_mean
+from app.metadata.ddl import never_null
 from app.metadata.enums import FieldType, RelationType
 from app.metadata.field_types import ScalarKind, coerce_filter_scalar, handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
@@ -79,6 +80,11 @@ Predicate = Condition | AllOf | AnyOf | NoneOf
 class OrderKey:
     ref: ColumnRef
     direction: ast.Direction
+
+    @property
+    def never_null(self) -> bool:
+        """A root column that is NOT NULL whatever the metadata (id, createdAt, updatedAt)."""
+        return self.ref.hop is None and never_null(self.ref.field, self.ref.sub_field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +211,8 @@ def plan_order(
     catalog: Catalog, obj: ObjectMeta, terms: Sequence[ast.OrderTerm], *, access: Access
 ) -> tuple[OrderKey, ...]:
     """Resolve `terms`; a composite named without sub-field sorts by its first sub-field; an
-    `id` tiebreaker is appended so pages are deterministic."""
+    `id` tiebreaker is appended so pages are deterministic, in the direction of the first key,
+    so that one index `(key, id)` serves the order (Note [sort indexes])."""
     keys: list[OrderKey] = []
     for term in terms:
         path = term.path
@@ -227,11 +234,9 @@ def plan_order(
     if not any(k.ref.column == "id" and k.ref.hop is None for k in keys):
         id_field = obj.field_named("id")
         assert id_field is not None
-        keys.append(
-            OrderKey(
-                ColumnRef(obj, id_field, None, "id", ScalarKind.UUID), ast.Direction.AscNullsFirst
-            )
-        )
+        descending = bool(keys) and keys[0].direction.descending
+        direction = ast.Direction.DescNullsLast if descending else ast.Direction.AscNullsFirst
+        keys.append(OrderKey(ColumnRef(obj, id_field, None, "id", ScalarKind.UUID), direction))
     return tuple(keys)
 
 

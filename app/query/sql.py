@@ -131,11 +131,11 @@ def predicate_sql(schema: str, node: Predicate, params: Params, alias: str = "t"
 
 
 def where_sql(
-    schema: str, predicate: Predicate | None, with_deleted: bool, params: Params
+    schema: str, predicate: Predicate | None, with_deleted: bool, params: Params, alias: str = "t"
 ) -> list[str]:
-    parts = [] if with_deleted else ['t."deletedAt" IS NULL']
+    parts = [] if with_deleted else [f'{alias}."deletedAt" IS NULL']
     if predicate is not None:
-        parts.append(predicate_sql(schema, predicate, params))
+        parts.append(predicate_sql(schema, predicate, params, alias))
     return parts
 
 
@@ -150,34 +150,68 @@ def _direction(key: OrderKey, backwards: bool) -> tuple[bool, bool]:
     return descending, nulls_first
 
 
-def order_sql(schema: str, keys: Sequence[OrderKey], backwards: bool) -> str:
+def order_sql(schema: str, keys: Sequence[OrderKey], backwards: bool, alias: str = "t") -> str:
     parts = []
     for key in keys:
         descending, nulls_first = _direction(key, backwards)
-        term = f"{column_expr(schema, key.ref)} {'DESC' if descending else 'ASC'}"
-        # The root `id` (the primary key) is never NULL, so where NULLs go changes nothing;
-        # leaving it out lets the primary-key index serve the default order, which
-        # `ASC NULLS FIRST` does not (a full sort of the table for every page).
-        if key.ref.hop is not None or key.ref.column != "id":
+        term = f"{column_expr(schema, key.ref, alias)} {'DESC' if descending else 'ASC'}"
+        # A column that is never NULL (the primary key, createdAt, …) sorts the same wherever
+        # NULLs would go; leaving the placement out lets one index `(key, id)` serve both
+        # directions (Note [sort indexes] in app/metadata/ddl.py).
+        if not key.never_null:
             term += f" NULLS {'FIRST' if nulls_first else 'LAST'}"
         parts.append(term)
     return ", ".join(parts)
 
 
 def cursor_sql(
-    schema: str, keys: Sequence[OrderKey], values: Sequence[Any], backwards: bool, params: Params
+    schema: str,
+    keys: Sequence[OrderKey],
+    values: Sequence[Any],
+    backwards: bool,
+    params: Params,
+    alias: str = "t",
 ) -> str:
     """Rows strictly after `values` in the (possibly reversed) order: a keyset predicate that
-    is correct for every direction and NULL placement."""
+    is correct for every direction and NULL placement; a row comparison where one is, so that
+    the sort index bounds the scan (Note [sort indexes])."""
+    row = _row_comparison(schema, keys, values, backwards, params, alias)
+    if row is not None:
+        return row
     branches = []
     for i, key in enumerate(keys):
         terms = [
-            _equal(column_expr(schema, k.ref), k.ref.kind, v, params)
+            _equal(column_expr(schema, k.ref, alias), k.ref.kind, v, params)
             for k, v in zip(keys[:i], values[:i], strict=True)
         ]
-        terms.append(_beyond(schema, key, values[i], backwards, params))
+        terms.append(_beyond(schema, key, values[i], backwards, params, alias))
         branches.append("(" + " AND ".join(terms) + ")")
     return "(" + " OR ".join(branches) + ")"
+
+
+def _row_comparison(
+    schema: str,
+    keys: Sequence[OrderKey],
+    values: Sequence[Any],
+    backwards: bool,
+    params: Params,
+    alias: str,
+) -> str | None:
+    """`(k1, …, id) > ($1, …, $n)` (`<` descending) when it means "after the cursor": every key
+    on the root row and in one direction, and no NULL the comparison would mishandle. A NULL
+    key compares as unknown, so a nullable key qualifies only when its cursor value is not NULL
+    and NULLs come before it in this scan (they are then rightly left out); otherwise None."""
+    directions = set()
+    for key, value in zip(keys, values, strict=True):
+        descending, nulls_first = _direction(key, backwards)
+        directions.add(descending)
+        if key.ref.hop is not None or len(directions) > 1:
+            return None
+        if not key.never_null and (value is None or not nulls_first):
+            return None
+    left = ", ".join(column_expr(schema, k.ref, alias) for k in keys)
+    right = ", ".join(params.add(v, k.ref.kind.sql_type) for k, v in zip(keys, values, strict=True))
+    return f"({left}) {'<' if directions.pop() else '>'} ({right})"
 
 
 def _equal(column: str, kind: ScalarKind, value: Any, params: Params) -> str:
@@ -186,8 +220,10 @@ def _equal(column: str, kind: ScalarKind, value: Any, params: Params) -> str:
     return f"{column} = {params.add(value, kind.sql_type)}"
 
 
-def _beyond(schema: str, key: OrderKey, value: Any, backwards: bool, params: Params) -> str:
-    column = column_expr(schema, key.ref)
+def _beyond(
+    schema: str, key: OrderKey, value: Any, backwards: bool, params: Params, alias: str
+) -> str:
+    column = column_expr(schema, key.ref, alias)
     descending, nulls_first = _direction(key, backwards)
     if value is None:
         return f"{column} IS NOT NULL" if nulls_first else "false"

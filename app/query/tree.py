@@ -23,6 +23,7 @@ from typing import Any
 
 from app.metadata.model import FieldMeta, ObjectMeta
 from app.query import ast
+from app.query.layout import PageNode, RecordEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,10 @@ class RecordRead:
     fields: tuple[FieldMeta, ...]
     to_one: tuple[ToOne, ...] = ()
     to_many: tuple[ToMany, ...] = ()
+    # The record's JSON (app.query.layout); None: Twenty's REST record (`id`, every field, a
+    # many-to-one as its join column, then each to-one under its key).
+    layout: tuple[tuple[str, RecordEntry], ...] | None = None
+    omit_nulls: bool = False  # REST's omit_null_values: leave out the keys whose value is null
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,7 @@ class ConnectionRead:
     before: str | None = None
     records: RecordRead | None = None
     aggregates: tuple[str, ...] = ()
+    layout: PageNode | None = None  # the page's JSON (app.query.layout), for the JSON reader
 
 
 @dataclass(slots=True)

@@ -10,16 +10,24 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from app.auth.api_keys import Principal
-from app.errors import InvalidBody, InvalidPath, RecordNotFound, TooManyRecords
-from app.query import duplicates, engine, merge
+from app.errors import (
+    InvalidBody,
+    InvalidParameter,
+    InvalidPath,
+    RecordNotFound,
+    TooManyRecords,
+)
+from app.query import duplicates, engine, layout, merge, reader
 from app.query import group_by as grouping
 from app.query.ast import Filter
+from app.query.json_sql import Limits
+from app.query.tree import ConnectionRead
 from app.rest import filter_grammar, params
 from app.rest.deps import PrincipalDep
-from app.rest.responses import FastJSONResponse
+from app.rest.responses import FastJSONResponse, json_text
 from app.rest.target import Target, TargetDep
 
 router = APIRouter(prefix="/rest")
@@ -182,50 +190,70 @@ async def group_by(target: TargetDep) -> FastJSONResponse:
     return ok(groups)
 
 
+def _list_layout(plural: str) -> layout.Obj:
+    """Twenty's REST list: `{"data": {"<plural>": [...]}, "totalCount", "pageInfo"}`."""
+    return layout.Obj(
+        (
+            ("data", layout.Obj(((plural, layout.Each(layout.RECORD)),))),
+            ("totalCount", layout.TOTAL_COUNT),
+            ("pageInfo", layout.page_info()),
+        )
+    )
+
+
+def _limits(target: Target) -> Limits:
+    settings = target.state.settings
+    return Limits(default=settings.query_default_limit, maximum=settings.query_max_limit)
+
+
 @router.get("/{plural}")
-async def find_many(target: TargetDep) -> FastJSONResponse:
+async def find_many(target: TargetDep) -> Response:
     query, settings = target.query, target.state.settings
     params.check_known_params(query, params.FIND_MANY)
     order_text = query.get("order_by")
-    find = engine.FindMany(
+    after, before = query.get("starting_after") or None, query.get("ending_before") or None
+    if after is not None and before is not None:
+        raise InvalidParameter("Use either 'starting_after' or 'ending_before', not both")
+    request = ConnectionRead(
         filter=parse_filter(target),
         order_by=params.parse_order_by(order_text) if order_text else (),
-        limit=params.parse_limit(
+        first=params.parse_limit(
             query.get("limit"),
             default=settings.query_default_limit,
             maximum=settings.query_max_limit,
         ),
-        after=query.get("starting_after") or None,
-        before=query.get("ending_before") or None,
-        options=read_options(target),
+        after=after,
+        before=before,
+        records=reader.selection_read(
+            target.catalog, target.obj, read_options(target), target.access
+        ),
+        layout=_list_layout(target.obj.name_plural),
     )
     async with target.state.db.connection() as conn:
-        page = await engine.find_many(conn, target.catalog, target.obj, find, access=target.access)
-    return ok(
-        {
-            "data": {target.obj.name_plural: page.records},
-            "totalCount": page.total_count,
-            "pageInfo": {
-                "hasNextPage": page.has_next_page,
-                "hasPreviousPage": page.has_previous_page,
-                "startCursor": page.start_cursor,
-                "endCursor": page.end_cursor,
-            },
-        }
-    )
+        text = await reader.read_page(
+            conn, target.catalog, target.obj, request, access=target.access, limits=_limits(target)
+        )
+    return json_text(text)
 
 
 @router.get("/{plural}/{record_id}")
-async def find_one(record_id: str, target: TargetDep) -> FastJSONResponse:
+async def find_one(record_id: str, target: TargetDep) -> Response:
     params.check_known_params(target.query, params.FIND_ONE)
-    parsed = parse_id(record_id)
+    request = ConnectionRead(
+        filter=reader.by_id(parse_id(record_id)),
+        first=1,
+        records=reader.selection_read(
+            target.catalog, target.obj, read_options(target), target.access
+        ),
+        layout=layout.RECORD,
+    )
     async with target.state.db.connection() as conn:
-        record = await engine.find_one(
-            conn, target.catalog, target.obj, parsed, read_options(target), access=target.access
+        text = await reader.read_page(
+            conn, target.catalog, target.obj, request, access=target.access, limits=_limits(target)
         )
-    if record is None:
+    if text == "null":
         raise RecordNotFound("Record not found", id=record_id)
-    return ok({"data": {target.obj.name_singular: record}})
+    return json_text(f'{{"data":{{"{target.obj.name_singular}":{text}}}}}')
 
 
 # ---- delete ----------------------------------------------------------------------------

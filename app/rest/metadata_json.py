@@ -57,6 +57,7 @@ def field_json(field: FieldMeta, model: WorkspaceModel) -> dict[str, Any]:
         "isUIReadOnly": field.is_ui_read_only,
         "isNullable": field.is_nullable,
         "isUnique": field.is_unique,
+        "isIndexed": field.is_indexed,
         "defaultValue": field.default_value,
         "options": [option.to_json() for option in field.options] or None,
         "settings": dict(field.settings) or None,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 
 def _default(value: Any) -> Any:
@@ -17,6 +17,11 @@ def _default(value: Any) -> Any:
 
 def dumps(content: Any) -> bytes:
     return orjson.dumps(content, default=_default, option=orjson.OPT_UTC_Z)
+
+
+def json_text(text: str, status: int = 200) -> Response:
+    """A response whose body is JSON text built elsewhere (by PostgreSQL), sent as it is."""
+    return Response(text.encode(), status, media_type="application/json")
 
 
 class FastJSONResponse(JSONResponse):

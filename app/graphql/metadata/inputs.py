@@ -202,6 +202,7 @@ class CreateFieldInput:
     is_ui_read_only: bool | None = strawberry.field(name="isUIReadOnly", default=UNSET)
     is_nullable: bool | None = UNSET
     is_unique: bool | None = UNSET
+    is_indexed: bool | None = UNSET  # ours: sort indexes on the field
     is_searchable: bool | None = UNSET
     is_audit_logged: bool | None = UNSET
     default_value: JSON | None = UNSET
@@ -226,6 +227,7 @@ class UpdateFieldInput:
     is_ui_read_only: bool | None = strawberry.field(name="isUIReadOnly", default=UNSET)
     is_nullable: bool | None = UNSET
     is_unique: bool | None = UNSET
+    is_indexed: bool | None = UNSET  # ours: sort indexes on the field
     is_searchable: bool | None = UNSET
     is_audit_logged: bool | None = UNSET
     default_value: JSON | None = UNSET

@@ -181,6 +181,7 @@ class FieldNode:
     is_ui_read_only: bool | None = strawberry.field(name="isUIReadOnly")
     is_nullable: bool | None
     is_unique: bool | None
+    is_indexed: bool | None  # ours: sort indexes on the field
     is_searchable: bool | None
     is_audit_logged: bool | None
     default_value: JSON | None
@@ -213,6 +214,7 @@ class FieldNode:
             is_ui_read_only=field.is_ui_read_only,
             is_nullable=field.is_nullable,
             is_unique=field.is_unique,
+            is_indexed=field.is_indexed,
             is_searchable=False,
             is_audit_logged=True,
             default_value=field.default_value,

@@ -21,8 +21,8 @@ from app.metadata.field_types.coercion import (
     invalid_value,
 )
 from app.metadata.field_types.defaults import default_literal, invalid_default
-from app.metadata.field_types.handler import Column, SubField, TypeHandler, column_name
-from app.metadata.field_types.kinds import DUMPERS, Dumper, ScalarKind
+from app.metadata.field_types.handler import Column, SubField, TypeHandler, column_name, quote
+from app.metadata.field_types.kinds import DUMPERS, Dumper, ScalarKind, json_sql
 from app.metadata.model import FieldMeta
 
 # A sub-field's extra rule, applied after the kind's coercion: (coerced value, "field.sub").
@@ -116,6 +116,15 @@ class CompositeHandler(TypeHandler):
             sub: None if (value := get(column)) is None else dump(value)
             for sub, column, dump in self._layout(field.name)
         }
+
+    def value_sql(self, field: FieldMeta, alias: str, sub_field: str | None = None) -> str:
+        if sub_field is not None:
+            part = self._part_or_fail(field, sub_field)
+            return json_sql(part.kind, f"{alias}.{quote(column_name(field.name, part.name))}")
+        pairs = ", ".join(
+            f"'{part.name}', {self.value_sql(field, alias, part.name)}" for part in self.parts
+        )
+        return f"json_build_object({pairs})"
 
     def create_defaults(self, field: FieldMeta) -> dict[str, Any]:
         raw = field.default_value

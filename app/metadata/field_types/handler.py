@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.metadata.enums import FieldType
-from app.metadata.field_types.kinds import ScalarKind
+from app.metadata.field_types.kinds import ScalarKind, json_sql
 from app.metadata.model import FieldMeta
 
 
@@ -30,6 +30,11 @@ class SubField:
 
     name: str
     kind: ScalarKind
+
+
+def quote(name: str) -> str:
+    """A column name as an SQL identifier (names come from validated metadata)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 @lru_cache(maxsize=8192)
@@ -61,6 +66,16 @@ class TypeHandler(ABC):
     @abstractmethod
     def from_db(self, field: FieldMeta, row: Mapping[str, Any]) -> Any:
         """The API value of `field` in `row`; missing columns read as NULL."""
+
+    def value_sql(self, field: FieldMeta, alias: str, sub_field: str | None = None) -> str:
+        """SQL for the API value of `field` (or of one composite sub-field) in the row of
+        `alias`, for PostgreSQL's JSON builders: `from_db`'s shapes, built in the database
+        (Note [JSON built in PostgreSQL] in kinds.py)."""
+        columns = self.columns(field)
+        if not columns:
+            return "NULL"
+        column = columns[0]
+        return json_sql(column.kind, f"{alias}.{quote(column.name)}")
 
     @abstractmethod
     def create_defaults(self, field: FieldMeta) -> dict[str, Any]:

@@ -130,6 +130,25 @@ DUMPERS: dict[ScalarKind, Dumper] = {
 }
 
 
+# Note [JSON built in PostgreSQL]: reads answer with JSON that PostgreSQL builds
+# (app/query/json_sql.py); `json_sql` is each kind's expression for it, so that the API shapes
+# above are written here once for both paths. NUMERIC comes out exact (trailing zeros trimmed),
+# FLOAT as PostgreSQL's shortest round-trip text; both parse to the values `dump_scalar` gives.
+_DATE_TIME_FORMAT = """'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"""
+_JSON_SQL: dict[ScalarKind, Callable[[str], str]] = {
+    ScalarKind.DATE_TIME: lambda c: f"to_char({c} AT TIME ZONE 'UTC', {_DATE_TIME_FORMAT})",
+    ScalarKind.NUMERIC: lambda c: f"trim_scale({c})",
+    ScalarKind.TS_VECTOR: lambda c: f"{c}::text",
+}
+
+
+def json_sql(kind: ScalarKind, column: str) -> str:
+    """SQL for the API value of `column` (an SQL expression of this kind), for PostgreSQL's
+    JSON builders (Note [JSON built in PostgreSQL])."""
+    render = _JSON_SQL.get(kind)
+    return column if render is None else render(column)
+
+
 def dump_scalar(kind: ScalarKind, value: Any) -> Any:
     """A column value as read from PostgreSQL -> its JSON-ready API value (see the note above)."""
     if value is None:

@@ -37,14 +37,15 @@ GETTERS = {
 
 
 def reference_order(records: list[dict[str, Any]], order_by: str) -> list[str]:
-    """The first names of `records` sorted as Twenty sorts `order_by` (id tiebreaker added)."""
+    """The first names of `records` sorted as Twenty sorts `order_by`, with our `id`
+    tiebreaker added in the first key's direction (Note [sort indexes])."""
     keys = []
     for item in order_by.split(","):
         name, _, rest = item.partition("[")
         direction = rest.rstrip("]") or "AscNullsFirst"
         keys.append((GETTERS[name], direction.startswith("Desc"), direction.endswith("First")))
     if not any(getter is GETTERS["id"] for getter, _, _ in keys):
-        keys.append((GETTERS["id"], False, True))
+        keys.append((GETTERS["id"], keys[0][1] if keys else False, True))
 
     def compare(a: dict[str, Any], b: dict[str, Any]) -> int:
         for getter, descending, nulls_first in keys:

@@ -1,0 +1,129 @@
+"""Read path: live-row counters kept by triggers, sort indexes, and the `isIndexed` flag.
+
+Note [row counts] and Note [sort indexes] in app/metadata/ddl.py say what they are for. New
+workspaces and objects get both from the DDL builder; this revision adds them to the tables
+that already exist, and seeds each counter with the table's current count.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-05
+"""
+
+import hashlib
+
+from alembic import op
+from sqlalchemy import text
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+SHARDS = 16
+
+
+def _name(table: str, column: str, suffix: str) -> str:
+    """app.metadata.ddl.constraint_name as of this revision (frozen here on purpose)."""
+    name = f"{table}_{column}_{suffix}"
+    if len(name) <= 63:
+        return name
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{name[:54]}_{digest}"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def upgrade() -> None:
+    op.execute(
+        "ALTER TABLE core.field_metadata ADD COLUMN is_indexed boolean NOT NULL DEFAULT false"
+    )
+    op.execute(
+        """
+        CREATE TABLE core.row_count (
+            object_metadata_id uuid NOT NULL
+                REFERENCES core.object_metadata(id) ON DELETE CASCADE,
+            shard smallint NOT NULL,
+            live bigint NOT NULL,
+            PRIMARY KEY (object_metadata_id, shard)
+        )"""
+    )
+    op.execute(
+        f"""
+        CREATE FUNCTION core.count_live_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            object uuid := TG_ARGV[0]::uuid;
+            delta bigint := 0;
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                DELETE FROM core.row_count WHERE object_metadata_id = object;
+                RETURN NULL;
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                SELECT count(*) INTO delta FROM new_rows WHERE "deletedAt" IS NULL;
+            END IF;
+            IF TG_OP <> 'INSERT' THEN
+                delta := delta - (SELECT count(*) FROM old_rows WHERE "deletedAt" IS NULL);
+            END IF;
+            IF delta <> 0 THEN
+                INSERT INTO core.row_count AS c (object_metadata_id, shard, live)
+                VALUES (object, pg_backend_pid() % {SHARDS}, delta)
+                ON CONFLICT (object_metadata_id, shard) DO UPDATE SET live = c.live + delta;
+            END IF;
+            RETURN NULL;
+        END
+        $$"""
+    )
+    bind = op.get_bind()
+    objects = bind.execute(
+        text(
+            """
+            SELECT o.id, o.name_singular, o.is_custom, w.schema_name,
+                   ARRAY(SELECT f.name FROM core.field_metadata f
+                         WHERE f.object_metadata_id = o.id AND f.type = 'POSITION') AS positions
+            FROM core.object_metadata o JOIN core.workspace w ON w.id = o.workspace_id
+            """
+        )
+    ).fetchall()
+    for object_id, singular, is_custom, schema, positions in objects:
+        table = f"_{singular}" if is_custom else singular
+        exists = bind.execute(
+            text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f"{_q(schema)}.{_q(table)}"}
+        ).scalar()
+        if not exists:
+            continue
+        target = f"{_q(schema)}.{_q(table)}"
+        live = 'WHERE "deletedAt" IS NULL'
+        for column in ("createdAt", "updatedAt"):
+            op.execute(
+                f"CREATE INDEX {_q(_name(table, column, 'sort'))} ON {target} "
+                f'({_q(column)}, "id") {live}'
+            )
+        for column in positions:
+            for suffix, nulls in (("sortnl", "LAST"), ("sortnf", "FIRST")):
+                op.execute(
+                    f"CREATE INDEX {_q(_name(table, column, suffix))} ON {target} "
+                    f'({_q(column)} NULLS {nulls}, "id") {live}'
+                )
+        for event, referencing in (
+            ("INSERT", "REFERENCING NEW TABLE AS new_rows"),
+            ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("DELETE", "REFERENCING OLD TABLE AS old_rows"),
+            ("TRUNCATE", ""),
+        ):
+            op.execute(
+                f"CREATE TRIGGER {_q(_name(table, event.lower(), 'count'))} AFTER {event} "
+                f"ON {target} {referencing} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION core.count_live_rows('{object_id}')"
+            )
+        op.execute(
+            f"INSERT INTO core.row_count (object_metadata_id, shard, live) "
+            f"SELECT '{object_id}'::uuid, 0, count(*) FROM {target} {live} HAVING count(*) > 0"
+        )
+
+
+def downgrade() -> None:
+    op.execute("DROP FUNCTION core.count_live_rows() CASCADE")
+    op.execute("DROP TABLE core.row_count")
+    op.execute("ALTER TABLE core.field_metadata DROP COLUMN is_indexed")
