@@ -12,6 +12,7 @@ from app.db import embedded
 from app.db.database import Database
 from app.db.location import resolve_database_url
 from app.openapi.cache import DocumentCache
+from app.query.counts import CountCache
 from app.ratelimit.limiter import Quota, RateLimiter
 
 
@@ -23,6 +24,7 @@ class AppState:
     authenticator: Authenticator
     limiter: RateLimiter
     documents: DocumentCache = field(default_factory=DocumentCache)  # OpenAPI, per version
+    counts: CountCache = field(default_factory=CountCache)  # Note [count reuse]
 
     @classmethod
     async def open(cls, settings: Settings) -> AppState:

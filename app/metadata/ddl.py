@@ -184,6 +184,9 @@ def count_triggers(schema: str, obj: ObjectMeta) -> list[str]:
     migration 0004), in the transaction of the write, so a count is exact for the snapshot that
     reads it. Each writer adds its delta to one of 16 shard rows (by backend pid), so concurrent
     writers do not queue on one row; a read sums the shards. TRUNCATE resets the count.
+    The same rows count the statements that changed any row (`changes`, never decreasing): a
+    filtered total computed at one value of the sum stays exact while the sum is unchanged
+    (app/query/counts.py).
     """
     table = qualified(schema, obj.table_name)
     arg = literal(str(obj.id))

@@ -33,7 +33,7 @@ SYSTEM_FIELD_NAMES = frozenset(
     {"id", "createdAt", "updatedAt", "deletedAt", "position", "createdBy", "searchVector"}
 )
 _STANDARD_EDITABLE = frozenset(
-    {"label", "description", "icon", "isActive", "defaultValue", "options"}
+    {"label", "description", "icon", "isActive", "defaultValue", "options", "isIndexed"}
 )
 # Known to Twenty's UpdateFieldInput, not modelled here: accepted and left alone.
 _IGNORED = frozenset(

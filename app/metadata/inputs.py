@@ -66,7 +66,6 @@ CREATE_OBJECT = {
     "primaryKeyColumnType": _ANY,
     "primaryKeyFieldMetadataSettings": _ANY,
     "isLabelSyncedWithName": _BOOL,
-    "isIndexed": _BOOL,  # ours: Note [sort indexes] in app/metadata/ddl.py
 }
 UPDATE_OBJECT = {
     "labelSingular": _STRING,
@@ -103,6 +102,7 @@ _FIELD_COMMON = {
     "options": _ANY,
     "settings": _ANY,
     "isLabelSyncedWithName": _BOOL,
+    "isIndexed": _BOOL,  # ours: Note [sort indexes] in app/metadata/ddl.py
 }
 CREATE_FIELD = {
     **_FIELD_COMMON,

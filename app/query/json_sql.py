@@ -31,7 +31,7 @@ filters, orderings and aggregates), so a refused read sends no statement.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ from app.errors import InvalidParameter
 from app.metadata.field_types import ScalarKind, handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
 from app.query import aggregate, ast, cursor, plan, sql
+from app.query.counts import CountCache
 from app.query.layout import (
     CURSOR,
     END_CURSOR,
@@ -139,15 +140,33 @@ def build_object(pairs: Sequence[tuple[str, str]]) -> str:
 class Renderer:
     """Renders read trees of one workspace into one statement's SQL, collecting parameters."""
 
-    def __init__(self, catalog: Catalog, access: Access, limits: Limits) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        access: Access,
+        limits: Limits,
+        counts: CountCache | None = None,
+    ) -> None:
         self.catalog = catalog
         self.access = access
         self.limits = limits
+        self.counts = counts
         self.params = sql.Params()
         self._aliases = 0
+        self.probe: Hashable | None = None  # the count a root statement reports back
 
     def statement(self, expression: str) -> sql.Statement:
         text = f"SELECT coalesce(({expression})::text, 'null')"
+        return sql.Statement(text, tuple(self.params.values))
+
+    def root_statement(self, obj: ObjectMeta, request: ConnectionRead) -> sql.Statement:
+        """One page as the whole answer: its JSON, then (for Note [count reuse]) the object's
+        change count and the filtered total it saw, when the page counts a filter."""
+        body, sources = self._page_parts(obj, request, parent=None, root=True)
+        outputs = f"coalesce(({body})::text, 'null')"
+        if self.probe is not None:
+            outputs += ', g."__changes", g."__totalCount"'
+        text = f"SELECT {outputs}" + (f" FROM {', '.join(sources)}" if sources else "")
         return sql.Statement(text, tuple(self.params.values))
 
     def _alias(self) -> str:
@@ -169,6 +188,19 @@ class Renderer:
     ) -> str:
         """SQL (json) of the page `request` describes, shaped by its layout; with `parent`
         (join column, parent alias), the page of the parent row's related records."""
+        body, sources = self._page_parts(obj, request, parent=parent, root=False)
+        return f"SELECT {body} FROM {', '.join(sources)}" if sources else f"SELECT {body}"
+
+    def _page_parts(
+        self,
+        obj: ObjectMeta,
+        request: ConnectionRead,
+        *,
+        parent: tuple[str, str] | None,
+        root: bool,
+    ) -> tuple[str, list[str]]:
+        """The page's JSON expression and the sub-selects it reads: `p` (the rows' arrays and
+        page info) and `g` (counts and aggregates)."""
         assert request.layout is not None, "a JSON read needs a layout"
         self.access.require(obj, Action.READ)
         catalog = self.catalog
@@ -189,12 +221,14 @@ class Renderer:
             columns = self._page_columns(request.layout, page)
             listed = ", ".join(f"{v} AS {ident(k)}" for k, v in columns.items())
             sources.append(f"(SELECT {listed} FROM ({rows}) r) p")
-        totals = self._totals(obj, chosen, where, with_deleted, parent, used)
+        reuse = None
+        if root and self.counts is not None:
+            reuse = (catalog.workspace_id, catalog.version, obj.id, repr(request.filter))
+        totals = self._totals(obj, chosen, where, with_deleted, parent, used, reuse)
         if totals:
             sources.append(totals)
         arrays = iter(range(len(_each_nodes(request.layout))))
-        body = self._page_node(request.layout, arrays, rows=reads_rows)
-        return f"SELECT {body} FROM {', '.join(sources)}" if sources else f"SELECT {body}"
+        return self._page_node(request.layout, arrays, rows=reads_rows), sources
 
     def _rows(
         self,
@@ -315,14 +349,17 @@ class Renderer:
         with_deleted: bool,
         parent: tuple[str, str] | None,
         used: set[Slot],
+        reuse: Hashable | None,
     ) -> str:
-        """`g`: one row with `totalCount` and every aggregate slot the layout uses."""
+        """`g`: one row with `totalCount` and every aggregate slot the layout uses; with
+        `reuse` (a root page's count key), a filtered total per Note [count reuse]."""
         wanted = [s for s in used if s == TOTAL_COUNT or s.name == "aggregate"]
         if not wanted:
             return ""
         by_key = {a.key: a for a in chosen}
         by_key.setdefault(aggregate.TOTAL_COUNT.key, aggregate.TOTAL_COUNT)
-        if wanted == [TOTAL_COUNT] and where is None and not with_deleted and parent is None:
+        only_total = wanted == [TOTAL_COUNT] and parent is None
+        if only_total and where is None and not with_deleted:
             # Note [row counts]: an unfiltered root total is the sum of the counter shards.
             counted = self.params.add(obj.id, "uuid")
             return (
@@ -342,12 +379,34 @@ class Renderer:
         text = f"SELECT {', '.join(outputs)} FROM {self._table(obj, alias)}"
         if conditions:
             text += " WHERE " + " AND ".join(conditions)
+        if only_total and reuse is not None and self.counts is not None:
+            return self._reused_total(obj, text, reuse, self.counts)
         return f"({text}) g"
+
+    def _reused_total(
+        self, obj: ObjectMeta, count_sql: str, key: Hashable, counts: CountCache
+    ) -> str:
+        """Note [count reuse]: the remembered count while the object's change sum is the one
+        it was counted at, else `count_sql`; reports the sum and the count as `g` columns."""
+        known = counts.get(key)
+        changes = self.params.add(known.changes if known else -1, "bigint")
+        count = self.params.add(known.count if known else 0, "bigint")
+        counted = self.params.add(obj.id, "uuid")
+        self.probe = key
+        return (
+            f'(SELECT CASE WHEN v."__changes" = {changes} THEN {count} '
+            f'ELSE ({count_sql}) END AS "__totalCount", v."__changes" FROM '
+            '(SELECT coalesce(sum(c.changes), 0) AS "__changes" FROM core.row_count c '
+            f"WHERE c.object_metadata_id = {counted}) v) g"
+        )
 
     # ---- records -------------------------------------------------------------------------
 
     def record(self, read: RecordRead, alias: str) -> str:
-        """SQL (json) of one record of `read` in the row of `alias`."""
+        """SQL (json) of one record of `read` in the row of `alias`. Everything the read
+        names must be open to the role: a read tree names its fields explicitly, so a closed
+        one is refused (PERMISSION_DENIED naming it), never left out."""
+        self._authorize(read)
         pairs = [(key, self._entry(read, entry, alias)) for key, entry in _layout(read)]
         built = build_object(pairs)
         if read.omit_nulls:
@@ -356,6 +415,17 @@ class Renderer:
                 f"FROM json_each({built}) e WHERE json_typeof(e.value) <> 'null')"
             )
         return built
+
+    def _authorize(self, read: RecordRead) -> None:
+        access = self.access
+        access.require(read.obj, Action.READ)
+        for field in read.fields:
+            access.require_read_field(read.obj, field)
+        for one in read.to_one:
+            access.require_read_field(read.obj, one.field)
+            access.require(one.read.obj, Action.READ)
+        for many in read.to_many:
+            access.require_read_field(read.obj, many.field)
 
     def _entry(self, read: RecordRead, entry: RecordEntry, alias: str) -> str:
         if isinstance(entry, Value):

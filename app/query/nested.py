@@ -37,15 +37,8 @@ from app.db.sqltext import ident, qualified
 from app.errors import InvalidParameter
 from app.metadata.model import FieldMeta, ObjectMeta
 from app.query import aggregate, ast, cursor, engine, plan, shape, sql
+from app.query.json_sql import Limits
 from app.query.tree import ConnectionRead, Page, RecordRead, ToMany, ToOne
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Page sizes: `default` when the client names none, silently capped at `maximum`."""
-
-    default: int = 60
-    maximum: int = 200
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,10 @@ A transport hands read trees (app.query.tree) with layouts (app.query.layout); t
 renders them into one statement (app.query.json_sql), sends it, and returns its one value,
 the answer's JSON text, which the transport passes on without decoding it.
 
+    text = await reader.read_page(conn, catalog, person, request, access=…, limits=…)
+    # '{"data" : {"people" : […]}, "totalCount" : 100000, …}'     (REST's layout)
     text = await reader.read(conn, catalog, [("people", person, request)], access=…, limits=…)
-    # '{"people" : {"edges" : […]}}'   (several roots: one object keyed by response key)
+    # '{"people" : {"edges" : […]}}'     (GraphQL: an object keyed by response key)
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.metadata.model import ObjectMeta
 from app.query import ast, engine, plan
-from app.query.json_sql import Limits, Renderer, build_object
+from app.query.counts import CountCache
+from app.query.json_sql import Limits, Renderer, build_object, json_literal
+from app.query.layout import Const
 from app.query.tree import ConnectionRead, RecordRead, ToOne
 
-Root = tuple[str, ObjectMeta, ConnectionRead]
+# A page under its response key, or a constant (GraphQL's `__typename` beside them).
+Root = tuple[str, ObjectMeta, ConnectionRead] | tuple[str, Const]
 
 
 async def read(
@@ -33,13 +38,18 @@ async def read(
     access: Access,
     limits: Limits,
 ) -> str:
-    """The JSON of one page (one root: its layout) or of several (an object by root key)."""
+    """The JSON object of several pages, by response key, in one statement."""
     renderer = Renderer(catalog, access, limits)
-    pages = [(key, f"({renderer.page(obj, request)})") for key, obj, request in roots]
-    expression = pages[0][1] if len(pages) == 1 and pages[0][0] == "" else build_object(pages)
-    statement = renderer.statement(expression)
-    table = roots[0][1].table_name if roots else ""
-    rows = await engine.fetch(conn, statement, table)
+    pairs = []
+    table = ""
+    for root in roots:
+        if len(root) == 2:
+            pairs.append((root[0], json_literal(root[1].value)))
+        else:
+            key, obj, request = root
+            pairs.append((key, f"({renderer.page(obj, request)})"))
+            table = table or obj.table_name
+    rows = await engine.fetch(conn, renderer.statement(build_object(pairs)), table)
     text: str = rows[0][0]
     return text
 
@@ -52,9 +62,17 @@ async def read_page(
     *,
     access: Access,
     limits: Limits,
+    counts: CountCache | None = None,
 ) -> str:
-    """The JSON of one page, shaped by `request.layout`."""
-    return await read(conn, catalog, [("", obj, request)], access=access, limits=limits)
+    """The JSON of one page, shaped by `request.layout`; with `counts`, a filtered total is
+    reused while the object is unchanged (Note [count reuse])."""
+    renderer = Renderer(catalog, access, limits, counts)
+    statement = renderer.root_statement(obj, request)
+    row = (await engine.fetch(conn, statement, obj.table_name))[0]
+    if renderer.probe is not None and counts is not None and row[1] is not None:
+        counts.put(renderer.probe, row[1], row[2])
+    text: str = row[0]
+    return text
 
 
 def by_id(record_id: UUID) -> ast.Filter:

@@ -231,7 +231,13 @@ async def find_many(target: TargetDep) -> Response:
     )
     async with target.state.db.connection() as conn:
         text = await reader.read_page(
-            conn, target.catalog, target.obj, request, access=target.access, limits=_limits(target)
+            conn,
+            target.catalog,
+            target.obj,
+            request,
+            access=target.access,
+            limits=_limits(target),
+            counts=target.state.counts,
         )
     return json_text(text)
 

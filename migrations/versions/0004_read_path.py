@@ -45,7 +45,8 @@ def upgrade() -> None:
             object_metadata_id uuid NOT NULL
                 REFERENCES core.object_metadata(id) ON DELETE CASCADE,
             shard smallint NOT NULL,
-            live bigint NOT NULL,
+            live bigint NOT NULL DEFAULT 0,
+            changes bigint NOT NULL DEFAULT 0,
             PRIMARY KEY (object_metadata_id, shard)
         )"""
     )
@@ -54,22 +55,30 @@ def upgrade() -> None:
         CREATE FUNCTION core.count_live_rows() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
             object uuid := TG_ARGV[0]::uuid;
+            touched bigint := 0;
             delta bigint := 0;
+            gone bigint := 0;
         BEGIN
             IF TG_OP = 'TRUNCATE' THEN
-                DELETE FROM core.row_count WHERE object_metadata_id = object;
-                RETURN NULL;
+                UPDATE core.row_count SET live = 0 WHERE object_metadata_id = object;
+                touched := 1;
+            ELSE
+                IF TG_OP <> 'DELETE' THEN
+                    SELECT count(*), count(*) FILTER (WHERE "deletedAt" IS NULL)
+                    INTO touched, delta FROM new_rows;
+                END IF;
+                IF TG_OP = 'DELETE' THEN
+                    SELECT count(*), count(*) FILTER (WHERE "deletedAt" IS NULL)
+                    INTO touched, gone FROM old_rows;
+                ELSIF TG_OP = 'UPDATE' THEN
+                    SELECT count(*) INTO gone FROM old_rows WHERE "deletedAt" IS NULL;
+                END IF;
             END IF;
-            IF TG_OP <> 'DELETE' THEN
-                SELECT count(*) INTO delta FROM new_rows WHERE "deletedAt" IS NULL;
-            END IF;
-            IF TG_OP <> 'INSERT' THEN
-                delta := delta - (SELECT count(*) FROM old_rows WHERE "deletedAt" IS NULL);
-            END IF;
-            IF delta <> 0 THEN
-                INSERT INTO core.row_count AS c (object_metadata_id, shard, live)
-                VALUES (object, pg_backend_pid() % {SHARDS}, delta)
-                ON CONFLICT (object_metadata_id, shard) DO UPDATE SET live = c.live + delta;
+            IF touched > 0 THEN
+                INSERT INTO core.row_count AS c (object_metadata_id, shard, live, changes)
+                VALUES (object, pg_backend_pid() % {SHARDS}, delta - gone, 1)
+                ON CONFLICT (object_metadata_id, shard)
+                DO UPDATE SET live = c.live + EXCLUDED.live, changes = c.changes + 1;
             END IF;
             RETURN NULL;
         END

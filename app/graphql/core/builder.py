@@ -59,6 +59,7 @@ from app.graphql.core.leaves import Leaves
 from app.graphql.core.memo import TypeMemo
 from app.graphql.core.names import UPSERT_ON_ARGUMENT, Names
 from app.graphql.core.outputs import OutputTypes
+from app.graphql.core.roles import Kind, Role
 from app.metadata.enums import FieldType
 from app.metadata.model import ObjectMeta
 
@@ -136,11 +137,13 @@ class CoreSchemaBuilder:
                 connection,
                 args=self.inputs.connection_args(obj),
                 resolve=self._resolve(obj, resolvers.find_many),
+                extensions=Role(Kind.FIND_MANY, obj=obj).extensions(),
             ),
             names.find_one: GraphQLField(
                 record,
                 args={"filter": GraphQLArgument(GraphQLNonNull(filter_input))},
                 resolve=self._resolve(obj, resolvers.find_one),
+                extensions=Role(Kind.FIND_ONE, obj=obj).extensions(),
             ),
             names.find_duplicates: GraphQLField(
                 GraphQLList(GraphQLNonNull(connection)),

@@ -32,11 +32,12 @@ from graphql import (
 from app import gate
 from app.errors import AppError, InvalidBody
 from app.graphql.core import errors
+from app.graphql.core import fast as fast_path
 from app.graphql.core.cache import SchemaCache
 from app.graphql.core.documents import DocumentCache
 from app.graphql.core.limits import cost_limit, depth_limit
 from app.graphql.core.resolvers import CoreContext
-from app.query.nested import Limits
+from app.query.json_sql import Limits
 from app.state import AppState
 
 router = APIRouter()
@@ -158,6 +159,9 @@ async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Respo
         limits=Limits(default=settings.query_default_limit, maximum=settings.query_max_limit),
         batch_max_records=settings.batch_max_records,
     )
+    fast = await fast_path.answer(schema, document, variables, operation, context)
+    if fast is not None:
+        return Response(fast, 200, media_type="application/json")
     return _json(await _execute(schema, document, variables, operation, context))
 
 

@@ -36,6 +36,7 @@ from app.metadata.model import ObjectMeta
 from app.query import ast, duplicates, engine, merge, nested
 from app.query import group_by as grouping
 from app.query.actors import api_key_actor
+from app.query.json_sql import Limits
 from app.query.tree import ConnectionRead, Page, RecordRead
 
 
@@ -47,7 +48,7 @@ class CoreContext:
     catalog: Catalog
     access: Access  # what the key's role may do (app.catalog.access)
     actor_name: str
-    limits: nested.Limits
+    limits: Limits
     batch_max_records: int
 
 
@@ -62,7 +63,7 @@ def _context(info: GraphQLResolveInfo) -> CoreContext:
 def _record_read(obj: ObjectMeta, info: GraphQLResolveInfo) -> RecordRead:
     record_type = get_named_type(info.return_type)
     assert isinstance(record_type, GraphQLObjectType)
-    reader = SelectionReader(info, _context(info).catalog)
+    reader = SelectionReader.of(info, _context(info).catalog)
     return reader.record(obj, record_type, info.field_nodes)
 
 
@@ -88,7 +89,7 @@ async def find_many(obj: ObjectMeta, _root: Any, info: GraphQLResolveInfo, **arg
     connection_type = get_named_type(info.return_type)
     assert isinstance(connection_type, GraphQLObjectType)
     field = info.parent_type.fields[info.field_name]
-    reader = SelectionReader(info, context.catalog)
+    reader = SelectionReader.of(info, context.catalog)
     read = reader.connection(obj, connection_type, info.field_nodes, args, field.args)
     async with context.db.connection() as conn:
         return await nested.read_connection(
@@ -119,7 +120,7 @@ async def find_duplicates(
     context = _context(info)
     connection_type = get_named_type(info.return_type)
     assert isinstance(connection_type, GraphQLObjectType)
-    request = SelectionReader(info, context.catalog).connection(
+    request = SelectionReader.of(info, context.catalog).connection(
         obj, connection_type, info.field_nodes, {}
     )
     read = request.records or RecordRead(obj, ())
@@ -162,7 +163,7 @@ async def group_by(
     context = _context(info)
     connection_type = get_named_type(info.return_type)
     assert isinstance(connection_type, GraphQLObjectType)
-    request = SelectionReader(info, context.catalog).connection(
+    request = SelectionReader.of(info, context.catalog).connection(
         obj, connection_type, info.field_nodes, {}
     )
     read = request.records

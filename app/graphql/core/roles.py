@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from app.metadata.model import FieldMeta
+from app.metadata.model import FieldMeta, ObjectMeta
 
 EXTENSION = "crm"
 
@@ -28,6 +28,8 @@ class Kind(StrEnum):
     PAGE_INFO = "PAGE_INFO"
     AGGREGATE = "AGGREGATE"
     DIMENSIONS = "DIMENSIONS"  # groupByDimensionValues
+    FIND_MANY = "FIND_MANY"  # a root connection of an object's records (`people`)
+    FIND_ONE = "FIND_ONE"  # a root record found by filter (`person`)
     OPERATORS = "OPERATORS"  # an input type whose fields are comparison operators
 
 
@@ -36,6 +38,7 @@ class Role:
     kind: Kind
     field: FieldMeta | None = None
     key: str | None = None  # the aggregate key
+    obj: ObjectMeta | None = None  # the object of a root read
 
     def extensions(self) -> dict[str, Any]:
         return {EXTENSION: self}
