@@ -33,6 +33,20 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
+    """A pool connection released without asyncpg's reset query.
+
+    Note [no reset on release]: asyncpg resets a connection when it goes back to the pool
+    (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`), a round trip on every
+    release, which is two per request. Pooled connections here keep no session state: no
+    session settings, advisory locks, cursors or LISTENs (the catalog listener has a connection
+    of its own), so there is nothing to reset; an open transaction is still rolled back.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 class Database:
     """A pool bound to one PostgreSQL database URL."""
 
@@ -49,6 +63,7 @@ class Database:
             max_size=self._max_size,
             init=_init_connection,
             command_timeout=60,
+            connection_class=PooledConnection,
         )
 
     async def close(self) -> None:

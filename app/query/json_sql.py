@@ -207,18 +207,31 @@ class Renderer:
         where = plan.plan_filter(catalog, obj, request.filter, access=self.access)
         with_deleted = ast.mentions_field(request.filter, "deletedAt")
         order = plan.plan_order(catalog, obj, request.order_by, access=self.access)
-        chosen = aggregate.pick(obj, request.aggregates, access=self.access)
+        chosen = (
+            aggregate.pick(obj, request.aggregates, access=self.access)
+            if request.aggregates
+            else []
+        )
         used = slots(request.layout)
         sources = []
         reads_rows = request.records is not None and any(_per_page_row(s) for s in used)
         if reads_rows:
             assert request.records is not None
             page = window(request, order, self.limits)
-            with_cursor = bool(used & _CURSOR_SLOTS)
+            with_cursor = CURSOR in used
+            with_ends = bool(used & _CURSOR_SLOTS - {CURSOR})
             rows = self._rows(
-                obj, request.records, where, with_deleted, order, page, parent, with_cursor
+                obj,
+                request.records,
+                where,
+                with_deleted,
+                order,
+                page,
+                parent,
+                with_cursor,
+                with_ends,
             )
-            columns = self._page_columns(request.layout, page)
+            columns = self._page_columns(request.layout, page, order)
             listed = ", ".join(f"{v} AS {ident(k)}" for k, v in columns.items())
             sources.append(f"(SELECT {listed} FROM ({rows}) r) p")
         reuse = None
@@ -240,9 +253,11 @@ class Renderer:
         page: Window,
         parent: tuple[str, str] | None,
         with_cursor: bool,
+        with_ends: bool,
     ) -> str:
         """The page's rows: each record's JSON `__j`, its cursor `__c` (when the layout shows
-        one) and its number `__n` in page order."""
+        each row's), its order keys `__k<i>` (when the page's first and last cursors are
+        shown: only those two are encoded) and its number `__n` in page order."""
         schema = self.catalog.schema
         alias = self._alias()
         conditions = sql.where_sql(schema, where, with_deleted, self.params, alias)
@@ -256,7 +271,12 @@ class Renderer:
         ranking = sql.order_sql(schema, order, page.backwards, alias)
         outputs = [f'{self.record(read, alias)} AS "__j"']
         if with_cursor:
-            outputs.append(f'{self._cursor(order, alias)} AS "__c"')
+            keys = [self._exact(key, alias) for key in order]
+            outputs.append(f'{self._cursor(order, keys)} AS "__c"')
+        if with_ends:
+            outputs += [
+                f"{self._exact(key, alias)} AS {ident(f'__k{i}')}" for i, key in enumerate(order)
+            ]
         outputs.append(f'row_number() OVER (ORDER BY {ranking}) - {page.offset} AS "__n"')
         text = f"SELECT {', '.join(outputs)} FROM {self._table(obj, alias)}"
         if conditions:
@@ -266,13 +286,13 @@ class Renderer:
             text += f" OFFSET {page.offset}"
         return text
 
-    def _cursor(self, order: Sequence[plan.OrderKey], alias: str) -> str:
-        """The row's cursor: base64url of `[signature, [order-key values]]`, unpadded."""
+    def _cursor(self, order: Sequence[plan.OrderKey], keys: Sequence[str]) -> str:
+        """A cursor: base64url of `[signature, [order-key values]]`, unpadded."""
         signature = self.params.add(cursor.signature(order), "text")
-        keys = ", ".join(self._exact(key, alias) for key in order)
         return (
             f"rtrim(translate(encode(convert_to(json_build_array({signature}, "
-            f"json_build_array({keys}))::text, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
+            f"json_build_array({', '.join(keys)}))::text, 'UTF8'), 'base64'), "
+            "E'+/\\n', '-_'), '=')"
         )
 
     def _exact(self, key: plan.OrderKey, alias: str) -> str:
@@ -284,7 +304,9 @@ class Renderer:
             return f"{column}::text"  # a JSON number would be read back as a float
         return column
 
-    def _page_columns(self, node: PageNode, page: Window) -> dict[str, str]:
+    def _page_columns(
+        self, node: PageNode, page: Window, order: Sequence[plan.OrderKey]
+    ) -> dict[str, str]:
         """What the page's rows add up to: `__f` (rows read), one array per `Each`, and the
         page-info values the layout uses."""
         kept = f'FILTER (WHERE r."__n" <= {page.limit})'
@@ -293,8 +315,18 @@ class Renderer:
         for i, each in enumerate(_each_nodes(node)):
             item = self._row_node(each.item)
             columns[f"__e{i}"] = f"coalesce(json_agg({item} ORDER BY {row_order}) {kept}, '[]')"
-        first = 'max(r."__c") FILTER (WHERE r."__n" = 1)'
-        last = f'(array_agg(r."__c" ORDER BY r."__n" DESC) {kept})[1]'
+
+        def ends(direction: str) -> str:
+            """The cursor of the first kept row in `direction` of `__n` (none: NULL)."""
+            keys = [
+                f'(array_agg(r."__k{i}" ORDER BY r."__n" {direction}) {kept})[1]'
+                for i in range(len(order))
+            ]
+            return f"CASE WHEN count(*) {kept} > 0 THEN {self._cursor(order, keys)} END"
+
+        slots_used = slots(node, in_arrays=False)
+        first = ends("ASC") if START_CURSOR in slots_used or END_CURSOR in slots_used else ""
+        last = ends("DESC") if first else ""
         start, end = (last, first) if page.backwards else (first, last)
         more = f"(count(*) > {page.limit})"
         skipped = "true" if page.offset else "false"
@@ -307,7 +339,7 @@ class Renderer:
             "endCursor": end,
             "record": f'(array_agg(r."__j" ORDER BY {row_order}) {kept})[1]',
         }
-        for slot in slots(node, in_arrays=False):
+        for slot in slots_used:
             if slot.name in values:
                 columns[f"__{slot.name}"] = values[slot.name]
         return columns
@@ -393,11 +425,13 @@ class Renderer:
         count = self.params.add(known.count if known else 0, "bigint")
         counted = self.params.add(obj.id, "uuid")
         self.probe = key
+        # OFFSET 0 keeps PostgreSQL from inlining `g` where its columns are used (twice: in
+        # the answer and reported back), which would plan the count twice.
         return (
             f'(SELECT CASE WHEN v."__changes" = {changes} THEN {count} '
             f'ELSE ({count_sql}) END AS "__totalCount", v."__changes" FROM '
             '(SELECT coalesce(sum(c.changes), 0) AS "__changes" FROM core.row_count c '
-            f"WHERE c.object_metadata_id = {counted}) v) g"
+            f"WHERE c.object_metadata_id = {counted}) v OFFSET 0) g"
         )
 
     # ---- records -------------------------------------------------------------------------
