@@ -636,7 +636,7 @@ async def record_scenarios(
                 )
 
             # What the GraphQL endpoint gives the loader (app/graphql/core/endpoint.py).
-            limits = nested.Limits(
+            limits = Limits(
                 default=settings.query_default_limit, maximum=settings.query_max_limit
             )
             scenarios: dict[str, Scenario] = {}

@@ -1,8 +1,9 @@
 """Opaque page cursors: the order-key values of a row, tied to the ordering they were made for.
 
-A cursor is base64url(JSON [signature, [value, …]]). The signature is a short hash of the
-order keys, so a cursor issued under one `order_by` is refused under another instead of
-silently returning the wrong page.
+A cursor is base64url(JSON [signature, [value, …]]), built by PostgreSQL with the page
+(app/query/json_sql.py) and decoded here. The signature is a short hash of the order keys, so
+a cursor issued under one `order_by` is refused under another instead of silently returning
+the wrong page. Values are exact: timestamps with their microseconds, numerics as text.
 """
 
 from __future__ import annotations
@@ -10,38 +11,19 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
 from app.errors import InvalidCursor
-from app.metadata.field_types import ScalarKind, coerce_scalar, dump_scalar
+from app.metadata.field_types import coerce_scalar
 from app.query.plan import OrderKey
 
 
 def signature(keys: Sequence[OrderKey]) -> str:
     text = ",".join(f"{k.ref.path}:{k.direction.value}" for k in keys)
     return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
-
-
-def _exact(kind: ScalarKind, value: Any) -> Any:
-    """An order-key value as JSON without losing precision: the API's shapes round timestamps to
-    milliseconds and numerics to floats, so a cursor made of them would land before its own row
-    and the next page would repeat it."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return dump_scalar(kind, value)
-
-
-def encode(keys: Sequence[OrderKey], row: Mapping[str, Any], sig: str) -> str:
-    values = [_exact(k.ref.kind, row[f"__o{i}"]) for i, k in enumerate(keys)]
-    raw = orjson.dumps([sig, values])
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def decode(text: str, keys: Sequence[OrderKey]) -> tuple[Any, ...]:

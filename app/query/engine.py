@@ -12,7 +12,7 @@ the planner resolves them, every field it reads, filters, sorts or writes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +25,7 @@ from app.errors import DuplicateEntry, InvalidParameter, MissingFilter, RecordNo
 from app.metadata import ddl
 from app.metadata.field_types import Column, ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
-from app.query import ast, cursor, dberrors, plan, shape, sql, trace, writes
+from app.query import ast, dberrors, plan, shape, sql, trace, writes
 from app.query.resolve import resolve_column
 
 
@@ -34,31 +34,6 @@ class ReadOptions:
     depth: int = 0
     fields: tuple[tuple[str, ...], ...] | None = None
     omit_nulls: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FindMany:
-    filter: ast.Filter | None = None
-    order_by: tuple[ast.OrderTerm, ...] = ()
-    limit: int = 60
-    after: str | None = None
-    before: str | None = None
-    options: ReadOptions = field(default_factory=ReadOptions)
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult:
-    records: list[dict[str, Any]]
-    total_count: int
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-    cursors: list[str]
-
-
-def _with_deleted(node: ast.Filter | None) -> bool:
-    return ast.mentions_field(node, "deletedAt")
 
 
 async def _fetch(conn: asyncpg.Connection, statement: sql.Statement, table: str) -> list[Any]:
@@ -108,93 +83,6 @@ def _selection(
     return plan.plan_selection(
         catalog, obj, access=access, depth=options.depth, fields=options.fields
     )
-
-
-# ---- reads -------------------------------------------------------------------------------
-
-
-async def find_many(
-    conn: asyncpg.Connection,
-    catalog: Catalog,
-    obj: ObjectMeta,
-    request: FindMany,
-    *,
-    access: Access,
-) -> PageResult:
-    access.require(obj, Action.READ)
-    if request.after is not None and request.before is not None:
-        raise InvalidParameter("Use either 'starting_after' or 'ending_before', not both")
-    selection = _selection(catalog, obj, request.options, access)
-    where = plan.plan_filter(catalog, obj, request.filter, access=access)
-    order = plan.plan_order(catalog, obj, request.order_by, access=access)
-    sig = cursor.signature(order)
-    after = cursor.decode(request.after, order) if request.after else None
-    before = cursor.decode(request.before, order) if request.before else None
-    read = plan.ReadPlan(
-        schema=catalog.schema,
-        selection=selection,
-        where=where,
-        with_deleted=_with_deleted(request.filter),
-        order=order,
-        page=plan.Page(limit=request.limit, after=after, before=before),
-    )
-    rows = await _fetch(conn, sql.render_read(read), obj.table_name)
-    count_statement = sql.render_count(read)
-    total = await conn.fetchval(count_statement.sql, *count_statement.params)
-    more = len(rows) > request.limit
-    rows = rows[: request.limit]
-    if before is not None:
-        rows.reverse()
-    cursors = [cursor.encode(order, row, sig) for row in rows]
-    records = await _shape(conn, catalog, selection, rows, request.options)
-    return PageResult(
-        records=records,
-        total_count=int(total),
-        has_next_page=more if before is None else True,
-        has_previous_page=(after is not None) if before is None else more,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=cursors[-1] if cursors else None,
-        cursors=cursors,
-    )
-
-
-async def find_one(
-    conn: asyncpg.Connection,
-    catalog: Catalog,
-    obj: ObjectMeta,
-    record_id: UUID,
-    options: ReadOptions,
-    *,
-    access: Access,
-    with_deleted: bool = False,
-) -> dict[str, Any] | None:
-    records = await _find_by_ids(conn, catalog, obj, [record_id], options, access, with_deleted)
-    return records[0] if records else None
-
-
-async def _find_by_ids(
-    conn: asyncpg.Connection,
-    catalog: Catalog,
-    obj: ObjectMeta,
-    ids: Sequence[UUID],
-    options: ReadOptions,
-    access: Access,
-    with_deleted: bool = False,
-) -> list[dict[str, Any]]:
-    selection = _selection(catalog, obj, options, access)
-    params = sql.Params()
-    placeholder = params.add(list(ids), "uuid[]")
-    deleted = "" if with_deleted else ' AND t."deletedAt" IS NULL'
-    statement = sql.Statement(
-        f"SELECT {sql.select_list(selection.columns)} FROM "
-        f"{sql.table(catalog.schema, obj.table_name)} t "
-        f'WHERE t."id" = ANY({placeholder}){deleted}',
-        tuple(params.values),
-    )
-    rows = await _fetch(conn, statement, obj.table_name)
-    order = {record_id: i for i, record_id in enumerate(ids)}
-    rows.sort(key=lambda r: order.get(r["id"], 0))
-    return await _shape(conn, catalog, selection, rows, options)
 
 
 # ---- writes ------------------------------------------------------------------------------

@@ -499,8 +499,9 @@ class Renderer:
 
 
 def _layout(read: RecordRead) -> tuple[tuple[str, RecordEntry], ...]:
-    """The record's layout, or Twenty's REST record: `id`, each field (a many-to-one as its
-    join column), each to-one under its key."""
+    """The record's layout, or the record keyed by field name: `id`, each field (a many-to-one
+    as its join column), each relation read under its key (Twenty's REST record, which has no
+    one-to-many reads)."""
     if read.layout is not None:
         return read.layout
     id_field = read.obj.field_named("id")
@@ -508,6 +509,7 @@ def _layout(read: RecordRead) -> tuple[tuple[str, RecordEntry], ...]:
     entries: list[tuple[str, RecordEntry]] = [("id", Value(id_field))]
     entries += [(f.join_column or f.name, Value(f)) for f in read.fields if f.name != "id"]
     entries += [(one.key, Related(one.key)) for one in read.to_one]
+    entries += [(many.key, Related(many.key)) for many in read.to_many]
     return tuple(entries)
 
 

@@ -28,7 +28,7 @@ from app.errors import BadRequest, RecordNotFound
 from app.metadata.enums import FieldType, RelationType
 from app.metadata.field_types import handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
-from app.query import engine, plan, shape, sql
+from app.query import engine, plan, reader, shape, sql
 
 MAX_MERGE_RECORDS = 9
 _NOT_MERGED = frozenset(
@@ -130,7 +130,7 @@ async def merge_records(
             f'WHERE "id" = {params.add(winner_id, "uuid")}',
             *params.values,
         )
-    record = await engine.find_one(conn, catalog, obj, winner_id, options, access=access)
+    record = await reader.read_record(conn, catalog, obj, winner_id, options, access=access)
     assert record is not None
     return record
 

@@ -108,30 +108,6 @@ class Selection:
         return tuple(names)
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """Which slice: `limit` rows after (or, backwards, before) the cursor values."""
-
-    limit: int
-    after: tuple[Any, ...] | None = None
-    before: tuple[Any, ...] | None = None
-    from_end: bool = False  # the last `limit` rows, with no cursor (GraphQL `last` alone)
-
-    @property
-    def backwards(self) -> bool:
-        return self.before is not None or self.from_end
-
-
-@dataclass(frozen=True, slots=True)
-class ReadPlan:
-    schema: str
-    selection: Selection
-    where: Predicate | None
-    with_deleted: bool
-    order: tuple[OrderKey, ...]
-    page: Page | None
-
-
 # ---- filters ---------------------------------------------------------------------------
 
 

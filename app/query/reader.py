@@ -13,18 +13,21 @@ the answer's JSON text, which the transport passes on without decoding it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 from uuid import UUID
 
 import asyncpg
+import orjson
 
 from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.metadata.model import ObjectMeta
-from app.query import ast, engine, plan
+from app.query import ast, engine, layout, plan
 from app.query.counts import CountCache
 from app.query.json_sql import Limits, Renderer, build_object, json_literal
 from app.query.layout import Const
-from app.query.tree import ConnectionRead, RecordRead, ToOne
+from app.query.tree import ConnectionRead, Page, RecordRead, ToOne
 
 # A page under its response key, or a constant (GraphQL's `__typename` beside them).
 Root = tuple[str, ObjectMeta, ConnectionRead] | tuple[str, Const]
@@ -73,6 +76,88 @@ async def read_page(
         counts.put(renderer.probe, row[1], row[2])
     text: str = row[0]
     return text
+
+
+async def read_objects(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    request: ConnectionRead,
+    *,
+    access: Access,
+    limits: Limits,
+) -> Page:
+    """A page as Python objects, for a transport that shapes them itself (graphql-core's
+    executor): records keyed by field name, relation reads under their keys (a one-to-many
+    as a `Page`), the page's cursors, page info and aggregates."""
+    laid_out = _objects_page(request)
+    text = await read_page(conn, catalog, obj, laid_out, access=access, limits=limits)
+    return _page(orjson.loads(text), request)
+
+
+def _objects_page(request: ConnectionRead) -> ConnectionRead:
+    aggregates = layout.Obj(tuple((key, layout.aggregate(key)) for key in request.aggregates))
+    page = layout.Obj(
+        (
+            ("records", layout.Each(layout.RECORD)),
+            ("cursors", layout.Each(layout.CURSOR)),
+            ("hasNextPage", layout.HAS_NEXT_PAGE),
+            ("hasPreviousPage", layout.HAS_PREVIOUS_PAGE),
+            ("aggregates", aggregates),
+        )
+    )
+    records = _objects_record(request.records) if request.records is not None else None
+    return replace(request, records=records, layout=page)
+
+
+def _objects_record(read: RecordRead) -> RecordRead:
+    return replace(
+        read,
+        layout=None,
+        to_one=tuple(replace(one, read=_objects_record(one.read)) for one in read.to_one),
+        to_many=tuple(
+            replace(many, connection=_objects_page(many.connection)) for many in read.to_many
+        ),
+    )
+
+
+def _page(data: dict[str, Any], request: ConnectionRead) -> Page:
+    read = request.records
+    records = [_record(r, read) for r in data["records"]] if read is not None else []
+    return Page(
+        records=records,
+        cursors=data["cursors"],
+        has_next_page=data["hasNextPage"],
+        has_previous_page=data["hasPreviousPage"],
+        aggregates=data["aggregates"],
+    )
+
+
+def _record(record: dict[str, Any], read: RecordRead) -> dict[str, Any]:
+    for one in read.to_one:
+        if record.get(one.key) is not None:
+            _record(record[one.key], one.read)
+    for many in read.to_many:
+        record[many.key] = _page(record[many.key], many.connection)
+    return record
+
+
+async def read_record(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    record_id: UUID,
+    options: engine.ReadOptions,
+    *,
+    access: Access,
+) -> dict[str, Any] | None:
+    """One live record as REST shows it (its read options), as a Python object; None if
+    there is none."""
+    request = ConnectionRead(
+        filter=by_id(record_id), first=1, records=selection_read(catalog, obj, options, access)
+    )
+    page = await read_objects(conn, catalog, obj, request, access=access, limits=Limits())
+    return page.records[0] if page.records else None
 
 
 def by_id(record_id: UUID) -> ast.Filter:

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.db.sqltext import ident, qualified
 from app.metadata.field_types import ScalarKind
-from app.query.plan import AllOf, AnyOf, Condition, NoneOf, OrderKey, Predicate, ReadPlan, Selection
+from app.query.plan import AllOf, AnyOf, Condition, NoneOf, OrderKey, Predicate, Selection
 from app.query.resolve import ColumnRef
 
 _CMP = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -232,41 +232,6 @@ def _beyond(
 
 
 # ---- statements --------------------------------------------------------------------------
-
-
-def render_read(plan: ReadPlan) -> Statement:
-    """The page (limit + 1 rows, to know whether more exist), with order keys as `__o<i>`."""
-    params = Params()
-    obj = plan.selection.obj
-    order_columns = [
-        f'{column_expr(plan.schema, k.ref)} AS "__o{i}"' for i, k in enumerate(plan.order)
-    ]
-    where = where_sql(plan.schema, plan.where, plan.with_deleted, params)
-    backwards = plan.page.backwards if plan.page else False
-    if plan.page is not None:
-        cursor = plan.page.before if backwards else plan.page.after
-        if cursor is not None:
-            where.append(cursor_sql(plan.schema, plan.order, cursor, backwards, params))
-    sql = f"SELECT {select_list(plan.selection.columns)}"
-    if order_columns:
-        sql += ", " + ", ".join(order_columns)
-    sql += f" FROM {qualified(plan.schema, obj.table_name)} t"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    if plan.order:
-        sql += " ORDER BY " + order_sql(plan.schema, plan.order, backwards)
-    if plan.page is not None:
-        sql += f" LIMIT {int(plan.page.limit) + 1}"
-    return Statement(sql, tuple(params.values))
-
-
-def render_count(plan: ReadPlan) -> Statement:
-    params = Params()
-    where = where_sql(plan.schema, plan.where, plan.with_deleted, params)
-    sql = f"SELECT count(*) FROM {qualified(plan.schema, plan.selection.obj.table_name)} t"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return Statement(sql, tuple(params.values))
 
 
 def render_by_ids(schema: str, selection: Selection, ids: Sequence[Any]) -> Statement:

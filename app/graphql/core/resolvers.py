@@ -37,6 +37,7 @@ from app.query import ast, duplicates, engine, merge, nested
 from app.query import group_by as grouping
 from app.query.actors import api_key_actor
 from app.query.json_sql import Limits
+from app.query.reader import read_objects
 from app.query.tree import ConnectionRead, Page, RecordRead
 
 
@@ -92,8 +93,8 @@ async def find_many(obj: ObjectMeta, _root: Any, info: GraphQLResolveInfo, **arg
     reader = SelectionReader.of(info, context.catalog)
     read = reader.connection(obj, connection_type, info.field_nodes, args, field.args)
     async with context.db.connection() as conn:
-        return await nested.read_connection(
-            conn, context.catalog, obj, read, context.limits, access=context.access
+        return await read_objects(
+            conn, context.catalog, obj, read, access=context.access, limits=context.limits
         )
 
 
@@ -104,8 +105,8 @@ async def find_one(
     context = _context(info)
     read = ConnectionRead(filter=_filter(info, filter), first=1, records=_record_read(obj, info))
     async with context.db.connection() as conn:
-        page = await nested.read_connection(
-            conn, context.catalog, obj, read, context.limits, access=context.access
+        page = await read_objects(
+            conn, context.catalog, obj, read, access=context.access, limits=context.limits
         )
     return page.records[0] if page.records else None
 
