@@ -70,6 +70,7 @@ FIELD_RESPONSE = obj(
         "isUIReadOnly": {"type": "boolean"},
         "isNullable": {"type": "boolean"},
         "isUnique": {"type": "boolean"},
+        "isIndexed": {"type": "boolean"},
         "defaultValue": {},
         "options": {
             "type": ["array", "null"],
