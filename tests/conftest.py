@@ -96,6 +96,14 @@ async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+@pytest.fixture(scope="module")
+async def module_client(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    """Like `client`, for module-scoped fixtures that seed a data set once."""
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
 @pytest.fixture(scope="session")
 async def workspace(db: Database) -> WorkspaceFixture:
     """One workspace shared by the tests that only read or create their own records."""

@@ -84,37 +84,10 @@ def upgrade() -> None:
         END
         $$"""
     )
-    bind = op.get_bind()
-    objects = bind.execute(
-        text(
-            """
-            SELECT o.id, o.name_singular, o.is_custom, w.schema_name,
-                   ARRAY(SELECT f.name FROM core.field_metadata f
-                         WHERE f.object_metadata_id = o.id AND f.type = 'POSITION') AS positions
-            FROM core.object_metadata o JOIN core.workspace w ON w.id = o.workspace_id
-            """
-        )
-    ).fetchall()
-    for object_id, singular, is_custom, schema, positions in objects:
-        table = f"_{singular}" if is_custom else singular
-        exists = bind.execute(
-            text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f"{_q(schema)}.{_q(table)}"}
-        ).scalar()
-        if not exists:
-            continue
-        target = f"{_q(schema)}.{_q(table)}"
-        live = 'WHERE "deletedAt" IS NULL'
-        for column in ("createdAt", "updatedAt"):
-            op.execute(
-                f"CREATE INDEX {_q(_name(table, column, 'sort'))} ON {target} "
-                f'({_q(column)}, "id") {live}'
-            )
-        for column in positions:
-            for suffix, nulls in (("sortnl", "LAST"), ("sortnf", "FIRST")):
-                op.execute(
-                    f"CREATE INDEX {_q(_name(table, column, suffix))} ON {target} "
-                    f'({_q(column)} NULLS {nulls}, "id") {live}'
-                )
+    live = 'WHERE "deletedAt" IS NULL'
+    for object_id, table, target, positions in _tables():
+        for name, keys in _sort_indexes(table, positions):
+            op.execute(f"CREATE INDEX {_q(name)} ON {target} ({keys}) {live}")
         for event, referencing in (
             ("INSERT", "REFERENCING NEW TABLE AS new_rows"),
             ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
@@ -132,7 +105,55 @@ def upgrade() -> None:
         )
 
 
+def _tables() -> list[tuple[str, str, str, list[str]]]:
+    """(object id, table, qualified table, POSITION field names) of every object's table."""
+    bind = op.get_bind()
+    objects = bind.execute(
+        text(
+            """
+            SELECT o.id, o.name_singular, o.is_custom, w.schema_name,
+                   ARRAY(SELECT f.name FROM core.field_metadata f
+                         WHERE f.object_metadata_id = o.id AND f.type = 'POSITION') AS positions
+            FROM core.object_metadata o JOIN core.workspace w ON w.id = o.workspace_id
+            """
+        )
+    ).fetchall()
+    out = []
+    for object_id, singular, is_custom, schema, positions in objects:
+        table = f"_{singular}" if is_custom else singular
+        target = f"{_q(schema)}.{_q(table)}"
+        exists = bind.execute(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": target})
+        if exists.scalar():
+            out.append((str(object_id), table, target, list(positions)))
+    return out
+
+
+def _sort_indexes(table: str, positions: list[str]) -> list[tuple[str, str]]:
+    out = [(_name(table, c, "sort"), f'{_q(c)}, "id"') for c in ("createdAt", "updatedAt")]
+    for column in positions:
+        for suffix, nulls in (("sortnl", "LAST"), ("sortnf", "FIRST")):
+            out.append((_name(table, column, suffix), f'{_q(column)} NULLS {nulls}, "id"'))
+    return out
+
+
 def downgrade() -> None:
+    """Back to 0003's tables: counters, triggers and the sort indexes of every table go
+    (including those of fields marked isIndexed: their flag goes with its column)."""
+    bind = op.get_bind()
+    for _, table, target, positions in _tables():
+        schema = target.split(".", 1)[0]
+        for name, _ in _sort_indexes(table, positions):
+            op.execute(f"DROP INDEX IF EXISTS {schema}.{_q(name)}")
+        indexed = bind.execute(
+            text(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = :schema "
+                "AND tablename = :table AND (indexname LIKE '%\\_sortnl' "
+                "OR indexname LIKE '%\\_sortnf')"
+            ),
+            {"schema": schema.strip('"'), "table": table},
+        )
+        for (name,) in indexed.fetchall():
+            op.execute(f"DROP INDEX IF EXISTS {schema}.{_q(name)}")
     op.execute("DROP FUNCTION core.count_live_rows() CASCADE")
     op.execute("DROP TABLE core.row_count")
     op.execute("ALTER TABLE core.field_metadata DROP COLUMN is_indexed")
