@@ -37,7 +37,7 @@ class ReadOptions:
 
 
 async def _fetch(conn: asyncpg.Connection, statement: sql.Statement, table: str) -> list[Any]:
-    trace.notify(statement.sql)
+    trace.notify(statement.sql, statement.params)
     try:
         rows: list[Any] = await conn.fetch(statement.sql, *statement.params)
     except asyncpg.PostgresError as exc:

@@ -1,6 +1,7 @@
 """Core GraphQL relations in one call: many-to-one objects, one-to-many connections, no N+1.
 
-Statements are counted with app.query.trace, which sees every statement the engine sends.
+Statements are counted with app.query.trace, which sees every statement the engine sends
+(and its parameters).
 """
 
 from __future__ import annotations
@@ -82,6 +83,20 @@ async def test_total_count_adds_no_statement(
     )
     assert result["people"]["totalCount"] == 12
     assert len(statements) == 1
+
+
+async def test_observed_statements_carry_their_parameters(
+    module_client: httpx.AsyncClient, crm: WorkspaceFixture
+) -> None:
+    sent: list[trace.Sent] = []
+    with trace.observe_sent(sent.append):
+        body = await gql(
+            module_client, crm, '{ people(filter: {city: {eq: "Rome"}}) { totalCount } }'
+        )
+    assert body["data"]["people"]["totalCount"] == 6
+    (statement,) = sent
+    assert "Rome" in statement.params  # the filter's value, bound, not in the text
+    assert "Rome" not in statement.sql
 
 
 async def test_nested_relations_take_one_statement(
