@@ -1,9 +1,9 @@
 """HTTP benchmark of the REST and GraphQL APIs against their own SQL run straight through
 asyncpg (the ceiling).
 
-    .venv/bin/python bench/run.py [--scenarios get_one,list60_d0] [--duration 10]
+    .venv/bin/python bench/run.py [--scenarios get_one sorted60 …] [--duration 10]
                                   [--connections 16] [--people 100000] [--companies 10000]
-                                  [--workers 1] [--fresh]
+                                  [--workers 1] [--fresh] [--explain]
 
 What it does, in order:
 
@@ -12,16 +12,19 @@ What it does, in order:
    Migrations, a workspace `bench`, a fresh admin API key; companies and people are loaded with
    COPY (values built by the engine's own `writes.create_rows`, so they are what the API would
    have stored), then VACUUM ANALYZE.
-2. The API server as a subprocess (`crm serve --workers N`, log level warning), waited for on
+2. Setup as a user would do it, through the API (the app in process, httpx's ASGI transport):
+   `person.city` marked `isIndexed` with the metadata API; for the page-1,000 scenario, the list
+   walked to its 59,940th row for that row's cursor.
+3. The SQL ceiling, recorded from the real app: each scenario's HTTP request is sent once through
+   the app in process while the bench watches the app's connection pool (which connection each
+   statement went to, and whether in a transaction) and `app.query.trace` reports what the
+   engine sent. Those statements, the API key lookup included, are what the ceiling replays.
+4. The API server as a subprocess (`crm serve --workers N`, log level warning), waited for on
    /healthz.
-3. Per scenario: the API under `wrk` (a Lua script; a bounded asyncio + httpx generator when wrk
-   is missing), then the same SQL the API ran for those requests, replayed through an asyncpg
-   pool by as many in-process workers as there are connections. The SQL is not written here: it
-   is recorded by running the engine (`app.query.engine`, or for GraphQL the tree loader
-   `app.query.nested`) and the authenticator on a connection that logs every statement, so the
-   ceiling follows the engine as it changes. For GraphQL, one real request through the app
-   (in process, `app.query.trace` observing) must send exactly the recorded statements.
-4. A Markdown table (also written to bench/results/latest.md), with the CPU each request cost
+5. Per scenario: the API under `wrk` (a Lua script; a bounded asyncio + httpx generator when wrk
+   is missing), then the recorded statements replayed through an asyncpg pool by as many
+   in-process workers as there are connections, with the same pool acquisitions as a request.
+6. A Markdown table (also written to bench/results/latest.md), with the CPU each request cost
    the server (or the asyncpg client), PostgreSQL and the load generator, read from /proc. The
    host may be shared: each run waits for the machine to go idle first, and a run that other
    processes disturbed is repeated (`--retries`, `--max-noise`), keeping the quietest.
@@ -53,7 +56,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,10 +65,10 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
+import httpx
 import orjson
 
 from app.auth import api_keys
-from app.auth.api_keys import Authenticator, Principal
 from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.catalog.store import load_catalog
@@ -72,13 +76,12 @@ from app.config import Settings
 from app.db import embedded, migrate
 from app.db.database import Database, to_asyncpg_dsn
 from app.db.sqltext import qualified
+from app.main import create_app
 from app.metadata import roles, store
 from app.metadata.field_types import ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
 from app.metadata.workspaces import create_workspace
-from app.query import engine, nested, trace, writes
-from app.query.tree import ConnectionRead, RecordRead, ToOne
-from app.rest import filter_grammar, params
+from app.query import trace, writes
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "bench"
@@ -88,44 +91,56 @@ DEFAULT_DATA_DIR = BENCH_DIR / ".data"
 DATABASE_NAME = "crm_bench"
 WORKSPACE_NAME = "bench"
 BATCH_SIZE = 60
+BATCH_PATH = "/rest/batch/people"
 BATCH_EMAIL_PREFIX = "batch-"  # every row the batch scenario creates; deleted after the run
-SAMPLE_SIZE = 500  # ids (get one) and companies (filtered list) each scenario cycles through
+SAMPLE_SIZE = 500  # ids get one cycles through; companies the batch's people belong to
+PAGE_ROWS = 60
+PAGE1000_SKIPPED = 999 * PAGE_ROWS  # page 1,000 starts after row 59,940
+UNREACHABLE_QUOTA = 10**9  # rate limits: the limiter stays in the request path, never refuses
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 SCENARIOS = (
     "get_one",
-    "list60_d0",
-    "list60_d1",
-    "gql_list60_company",
-    "gql_list60_company_total",
-    "filtered",
-    "batch60",
+    "sorted60",
+    "filtered60",
+    "depth1",
+    "page1000",
+    "gql60",
+    "gql60_total",
+    "batch60",  # last: it adds rows, deleted after the run
 )
 TITLES = {
     "get_one": "get one person by id",
-    "list60_d0": "list 60 people, depth 0",
-    "list60_d1": "list 60 people, depth 1",
-    "gql_list60_company": "GraphQL: 60 people + company name",
-    "gql_list60_company_total": "GraphQL: the same + totalCount",
-    "filtered": "filtered list (companyId[eq])",
+    "sorted60": "list 60, createdAt desc",
+    "filtered60": "list 60, filtered (Berlin and/or ilike)",
+    "depth1": "list 60 + company (depth 1)",
+    "page1000": "list 60, page 1,000 by cursor",
+    "gql60": "GraphQL: 60 people + company name",
+    "gql60_total": "GraphQL: the same + totalCount",
     "batch60": "batch create 60 people",
 }
-# The GraphQL scenarios (bench/graphql_scenarios.md): one constant body POSTed to /graphql.
+# The requests Twenty's clients send by default (the issue's table; the peers' scenarios).
+LIST_QUERY = {"limit": str(PAGE_ROWS), "order_by": "createdAt[DescNullsLast]"}
+FILTER = 'and(city[eq]:"Berlin",or(name.lastName[ilike]:"%son%",name.firstName[ilike]:"%an%"))'
 GRAPHQL_PATH = "/graphql"
 GRAPHQL_QUERIES = {
-    "gql_list60_company": (
-        "query { people(first: 60) { edges { node { id name { firstName lastName } "
-        "company { name } } } } }"
+    "gql60": (
+        "{ people(first: 60, orderBy: [{createdAt: DescNullsLast}]) { edges { node { id "
+        "name { firstName lastName } company { name } } } } }"
     ),
-    "gql_list60_company_total": (
-        "query { people(first: 60) { totalCount edges { node { id name { firstName lastName } "
-        "company { name } } } } }"
+    "gql60_total": (
+        "{ people(first: 60, orderBy: [{createdAt: DescNullsLast}]) { totalCount edges { node "
+        "{ id name { firstName lastName } company { name } } } } }"
     ),
 }
 
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def people_path(query: dict[str, str]) -> str:
+    return "/rest/people?" + urllib.parse.urlencode(query)
 
 
 # ---- arguments ---------------------------------------------------------------------------
@@ -185,7 +200,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-api", action="store_true", help="measure the SQL only")
     parser.add_argument("--show-sql", action="store_true", help="print each scenario's SQL")
     parser.add_argument(
-        "--explain", action="store_true", help="print EXPLAIN ANALYZE of each scenario's SQL"
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN (ANALYZE, FORMAT TEXT) of each scenario's recorded statements",
     )
     parser.add_argument(
         "--profile",
@@ -207,6 +224,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--workers must be >= 1")
     if args.people < SAMPLE_SIZE or args.companies < 10:
         parser.error(f"need --people >= {SAMPLE_SIZE} and --companies >= 10")
+    if "page1000" in args.scenarios and args.people < PAGE1000_SKIPPED + PAGE_ROWS:
+        parser.error(f"page1000 needs --people >= {PAGE1000_SKIPPED + PAGE_ROWS:,}")
     return args
 
 
@@ -248,15 +267,28 @@ def database_url(args: argparse.Namespace) -> str:
 
 # ---- the data set ------------------------------------------------------------------------
 
+# People's names and cities are the peer benchmark's word lists, so that the filtered scenario
+# selects the same share of rows as there: Berlin is one city in 20 (~5,000 people), and ~30 %
+# of those have "son" in the last name or "an" in the first (~1,500 rows).
 FIRST_NAMES = (  # noqa: SIM905
-    "Ada Alan Grace Linus Margaret Ken Barbara Dennis Frances Edsger Radia John Donald "
-    "Katherine Guido Anita Tim Hedy Claude Sophie Yukihiro Jean Fran Niklaus Leslie Shafi "
-    "Lynn Carol Bjarne"
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy "
+    "Matthew Betty Anthony Sandra Mark Margaret Donald Ashley Steven Kimberly Andrew Emily Paul "
+    "Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa George Deborah Timothy "
+    "Stephanie Lucas Emma Noah Olivia Liam Sophia Jan Anna Pierre Chloe"
 ).split()
 LAST_NAMES = (  # noqa: SIM905
-    "Lovelace Turing Hopper Torvalds Hamilton Thompson Liskov Ritchie Allen Dijkstra Perlman "
-    "McCarthy Knuth Johnson Rossum Borg Berners Lamarr Shannon Wilson Matsumoto Sammet Bilas "
-    "Wirth Lamport Goldwasser Conway Shaw Stroustrup"
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
+    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris "
+    "Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill "
+    "Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Muller Schmidt "
+    "Schneider Fischer Weber Meyer Wagner Becker Dubois Durand Leroy Moreau Simon Laurent "
+    "Lefebvre Michel Rossi Russo Ferrari Esposito Bianchi Romano Jensen Nielsen Hansen Larsen "
+    "Andersson Johansson Karlsson Nilsson"
+).split()
+CITIES = (  # noqa: SIM905
+    "Paris Berlin London Madrid Rome Amsterdam Brussels Vienna Zurich Lisbon Dublin Copenhagen "
+    "Stockholm Oslo Helsinki Warsaw Prague Budapest Athens Barcelona"
 ).split()
 JOB_TITLES = (
     "CEO",
@@ -270,7 +302,6 @@ JOB_TITLES = (
     "Data Analyst",
     "Customer Success Manager",
 )
-CITIES = ("Paris", "Berlin", "London", "New York", "San Francisco", "Lisbon", "Tokyo", "Madrid")
 COMPANY_WORDS = (  # noqa: SIM905
     "Acme Globex Initech Umbrella Hooli Stark Wayne Wonka Cyberdyne Tyrell Soylent Aperture "
     "Vandelay Monarch Gringotts Oscorp Pied Piper Massive Dynamic Nakatomi"
@@ -288,8 +319,8 @@ class Dataset:
     token: str
     key_id: UUID
     secret: str
-    person_ids: list[UUID]
-    company_ids: list[UUID]  # companies with people, for the filtered list
+    person_ids: list[UUID]  # a random sample, for get one
+    company_ids: list[UUID]  # a random sample, for the batch's people
     companies_total: int
     people_total: int
     postmaster: int | None  # the PostgreSQL server's main process, when local
@@ -326,7 +357,7 @@ def company_bodies(count: int, rng: random.Random, now: datetime) -> Iterator[di
             "name": f"{word} {suffix} {i}",
             "domainName": {"primaryLinkUrl": f"https://{word.lower()}-{i}.example.com"},
             "employees": rng.choice((3, 12, 45, 120, 800, 5000)),
-            "address": {"addressCity": rng.choice(CITIES), "addressCountry": "France"},
+            "address": {"addressCity": rng.choice(CITIES)},
             "idealCustomerProfile": rng.random() < 0.2,
             "position": i,
             "createdAt": (now - timedelta(minutes=rng.randrange(525_600))).isoformat(),
@@ -409,22 +440,42 @@ async def load_data(
     )
 
 
-async def delete_batch_rows(db: Database, schema: str) -> int:
-    async with db.connection() as conn:
+async def delete_batch_rows(url: str, schema: str, *, compact: bool = True) -> int:
+    """Delete the people the batch scenario created; with `compact`, give their space back."""
+    conn = await asyncpg.connect(url)
+    try:
         status = await conn.execute(
             f'DELETE FROM {qualified(schema, "person")} WHERE "emailsPrimaryEmail" LIKE $1',
             BATCH_EMAIL_PREFIX + "%",
         )
         deleted = int(status.split()[-1])
-        if deleted:
+        if deleted and compact:
             # FULL: give back the heap and index space, so the next run starts from the same
             # physical table (a plain VACUUM leaves the indexes bloated, ~6x after a run).
-            # FULL leaves the visibility map empty, and without it counting the live rows is
-            # a sequential scan again (the planner passes over the `_id_live` index for an
-            # index-only scan that would visit every heap page): a plain VACUUM sets it.
             await conn.execute(f"VACUUM (FULL) {qualified(schema, 'person')}")
+        if deleted:
+            # FULL leaves the visibility map empty (index-only scans would visit the heap
+            # again); a plain VACUUM sets it, and after a few deleted rows is all it takes.
             await conn.execute(f"VACUUM (ANALYZE) {qualified(schema, 'person')}")
+    finally:
+        await conn.close()
     return deleted
+
+
+async def dataset_matches(conn: asyncpg.Connection, schema: str, args: argparse.Namespace) -> bool:
+    """Whether the stored rows are this generator's, at the requested size."""
+    companies = await conn.fetchval(f"SELECT count(*) FROM {qualified(schema, 'company')}")
+    people = await conn.fetchval(f"SELECT count(*) FROM {qualified(schema, 'person')}")
+    cities = await conn.fetchval(
+        f"SELECT array_agg(DISTINCT city ORDER BY city) FROM {qualified(schema, 'person')}"
+    )
+    if (companies, people) != (args.companies, args.people):
+        log(f"data set has {companies:,} companies / {people:,} people: reloading")
+        return False
+    if list(cities or ()) != sorted(CITIES):
+        log("data set was made by an older generator (other cities): reloading")
+        return False
+    return True
 
 
 async def prepare(url: str, args: argparse.Namespace, secret: str) -> Dataset:
@@ -446,40 +497,25 @@ async def prepare(url: str, args: argparse.Namespace, secret: str) -> Dataset:
                 role_id=admin.id,
             )
         schema = workspace.schema_name
-        leftovers = await delete_batch_rows(db, schema)
+        leftovers = await delete_batch_rows(url, schema)
         if leftovers:
             log(f"deleted {leftovers:,} rows left by an interrupted batch scenario")
         async with db.connection() as conn:
             catalog = await load_catalog(conn, workspace.id)
-            have_companies = await conn.fetchval(
-                f"SELECT count(*) FROM {qualified(schema, 'company')}"
-            )
-            have_people = await conn.fetchval(f"SELECT count(*) FROM {qualified(schema, 'person')}")
-        if args.fresh or (have_companies, have_people) != (args.companies, args.people):
-            if not args.fresh:
-                log(
-                    f"data set has {have_companies:,} companies / {have_people:,} people: reloading"
-                )
+            reuse = not args.fresh and await dataset_matches(conn, schema, args)
+        if reuse:
+            log(f"reusing {args.companies:,} companies and {args.people:,} people")
+        else:
             actor = {"source": "API", "workspaceMemberId": None, "name": "bench", "context": {}}
             await load_data(db, catalog, companies=args.companies, people=args.people, actor=actor)
-        else:
-            log(f"reusing {have_companies:,} companies and {have_people:,} people")
+        samples: dict[str, list[UUID]] = {}
         async with db.connection() as conn:
-            person_ids = [
-                r["id"]
-                for r in await conn.fetch(
-                    f"SELECT id FROM {qualified(schema, 'person')} "
-                    f"ORDER BY random() LIMIT {SAMPLE_SIZE}"
+            for table in ("person", "company"):
+                rows = await conn.fetch(
+                    f"SELECT id FROM {qualified(schema, table)} ORDER BY random() LIMIT $1",
+                    SAMPLE_SIZE,
                 )
-            ]
-            company_ids = [
-                r["companyId"]
-                for r in await conn.fetch(
-                    f'SELECT "companyId" FROM {qualified(schema, "person")} '
-                    'WHERE "companyId" IS NOT NULL '
-                    f"GROUP BY 1 ORDER BY random() LIMIT {SAMPLE_SIZE}"
-                )
-            ]
+                samples[table] = [r["id"] for r in rows]
         return Dataset(
             url=url,
             workspace_id=workspace.id,
@@ -487,8 +523,8 @@ async def prepare(url: str, args: argparse.Namespace, secret: str) -> Dataset:
             token=token,
             key_id=key.id,
             secret=secret,
-            person_ids=person_ids,
-            company_ids=company_ids,
+            person_ids=samples["person"],
+            company_ids=samples["company"],
             companies_total=args.companies,
             people_total=args.people,
             postmaster=await postmaster_pid(url),
@@ -498,19 +534,19 @@ async def prepare(url: str, args: argparse.Namespace, secret: str) -> Dataset:
 
 
 async def finish(dataset: Dataset) -> None:
+    deleted = await delete_batch_rows(dataset.url, dataset.schema)
+    if deleted:
+        log(f"deleted the {deleted:,} people the batch scenario created")
     db = Database(dataset.url, min_size=1, max_size=1)
     await db.open()
     try:
-        deleted = await delete_batch_rows(db, dataset.schema)
-        if deleted:
-            log(f"deleted the {deleted:,} people the batch scenario created")
         async with db.transaction() as conn:
             await api_keys.revoke_api_key(conn, dataset.key_id)
     finally:
         await db.close()
 
 
-# ---- the SQL the API runs, recorded --------------------------------------------------------
+# ---- the SQL the API runs, recorded from the app ------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -528,31 +564,94 @@ class Step:
     transaction: bool = False
 
 
-class Recorder:
-    """A connection that logs every statement it runs (duck-typed for the engine)."""
+# The acquisitions of the request being recorded. A context variable: the request's tasks see
+# it, the app's background tasks (the catalog poll) do not.
+RECORDING: ContextVar[list[RecordedConnection] | None] = ContextVar("bench_recording", default=None)
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+
+class RecordedConnection:
+    """A pooled connection lent to the app while a request is recorded: logs each statement."""
+
+    REPLAYABLE = ("fetch", "fetchrow", "fetchval", "execute")
+
+    def __init__(self, conn: Any) -> None:
         self._conn = conn
         self.calls: list[Call] = []
-
-    async def _run(self, method: str, sql: str, *args: Any, **kwargs: Any) -> Any:
-        self.calls.append(Call(method, sql, args))
-        return await getattr(self._conn, method)(sql, *args, **kwargs)
-
-    async def fetch(self, sql: str, *args: Any, **kwargs: Any) -> Any:
-        return await self._run("fetch", sql, *args, **kwargs)
-
-    async def fetchval(self, sql: str, *args: Any, **kwargs: Any) -> Any:
-        return await self._run("fetchval", sql, *args, **kwargs)
-
-    async def fetchrow(self, sql: str, *args: Any, **kwargs: Any) -> Any:
-        return await self._run("fetchrow", sql, *args, **kwargs)
-
-    async def execute(self, sql: str, *args: Any, **kwargs: Any) -> Any:
-        return await self._run("execute", sql, *args, **kwargs)
+        self.in_transaction = False
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
+        attribute = getattr(self._conn, name)
+        if name in self.REPLAYABLE:
+
+            async def logged(sql: str, *args: Any, **kwargs: Any) -> Any:
+                self.calls.append(Call(name, sql, args))
+                return await attribute(sql, *args, **kwargs)
+
+            return logged
+        if name in ("executemany", "prepare", "cursor") or name.startswith("copy_"):
+            raise RuntimeError(f"the app called Connection.{name}, which the bench cannot replay")
+        if name == "transaction":
+            self.in_transaction = True
+        return attribute
+
+    def step(self) -> Step:
+        return Step(tuple(self.calls), self.in_transaction)
+
+
+class RecordingPool:
+    """The app's pool, wrapped: while a request is recorded, every connection it acquires is a
+    RecordedConnection (the engine, the API key lookup, anything that uses the pool)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    def acquire(self, **options: Any) -> Any:
+        recording = RECORDING.get()
+        if recording is None:
+            return self._pool.acquire(**options)
+        return self._recorded(recording, options)
+
+    @contextlib.asynccontextmanager
+    async def _recorded(
+        self, recording: list[RecordedConnection], options: dict[str, Any]
+    ) -> AsyncIterator[RecordedConnection]:
+        async with self._pool.acquire(**options) as conn:
+            recorded = RecordedConnection(conn)
+            recording.append(recorded)
+            yield recorded
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request of a scenario."""
+
+    method: str
+    path: str  # with its (encoded) query string
+    body: bytes | None = None
+
+
+@dataclass
+class Scenario:
+    name: str
+    requests: list[Request]  # what the load generator sends, cycled through
+    sql: list[list[Step]]  # the statements each request made the app send, in the same order
+    make_sql: Callable[[int], list[Step]] | None = None  # batch: fresh ids and emails each time
+
+    @property
+    def kind(self) -> str:
+        """`get` (paths cycled through), `post` (one constant body) or `batch` (bodies made by
+        the load generator: unique emails)."""
+        if self.make_sql is not None:
+            return "batch"
+        return "post" if self.requests[0].method == "POST" else "get"
+
+    def sql_request(self, n: int) -> list[Step]:
+        if self.make_sql is not None:
+            return self.make_sql(n)
+        return self.sql[n % len(self.sql)]
 
 
 def batch_records(
@@ -573,222 +672,237 @@ def batch_records(
     ]
 
 
-def find_many_request(query: dict[str, str], settings: Settings) -> engine.FindMany:
-    """What app/rest/core.py find_many builds from these query parameters."""
-    text = query.get("filter")
-    return engine.FindMany(
-        filter=filter_grammar.parse_filter(text) if text else None,
-        limit=params.parse_limit(
-            query.get("limit"),
-            default=settings.query_default_limit,
-            maximum=settings.query_max_limit,
-        ),
-        options=engine.ReadOptions(depth=params.parse_depth(query.get("depth"))),
+def batch_request(dataset: Dataset, nonce: str, worker: str, n: int) -> Request:
+    companies = [str(c) for c in dataset.company_ids]
+    return Request("POST", BATCH_PATH, orjson.dumps(batch_records(nonce, worker, n, companies)))
+
+
+def scenario_requests(name: str, dataset: Dataset, cursor: str) -> list[Request]:
+    """The HTTP requests of a read scenario (`cursor`: page 1,000's)."""
+    if name == "get_one":
+        return [Request("GET", f"/rest/people/{i}") for i in dataset.person_ids]
+    if name in GRAPHQL_QUERIES:
+        return [Request("POST", GRAPHQL_PATH, orjson.dumps({"query": GRAPHQL_QUERIES[name]}))]
+    extra = {
+        "sorted60": {},
+        "filtered60": {"filter": FILTER},
+        "depth1": {"depth": "1"},
+        "page1000": {"starting_after": cursor},
+    }[name]
+    return [Request("GET", people_path({**LIST_QUERY, **extra}))]
+
+
+@contextlib.asynccontextmanager
+async def app_client(settings: Settings, token: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in process (its lifespan run), its pool wrapped for recording, and a client
+    that sends the bench key."""
+    app = create_app(settings)
+    try:
+        async with app.router.lifespan_context(app):
+            # The one place the bench reaches into the app: its Database has no hook around
+            # acquisitions, so its pool is wrapped (for this in-process app only).
+            db = app.state.crm.db
+            db._pool = RecordingPool(db.pool)
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url="http://bench",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=120,
+            ) as client:
+                yield client
+    finally:
+        gc.unfreeze()  # the app's lifespan froze this process's objects; not ours to keep
+
+
+async def send(client: httpx.AsyncClient, request: Request) -> httpx.Response:
+    """Send `request`; the response, when it succeeded (a GraphQL error is a failure too)."""
+    headers = {"Content-Type": "application/json"} if request.body is not None else None
+    response = await client.request(
+        request.method, request.path, content=request.body, headers=headers
     )
+    if response.status_code >= 400 or (
+        request.path == GRAPHQL_PATH and response.json().get("errors")
+    ):
+        raise RuntimeError(
+            f"{request.method} {request.path[:200]}: HTTP {response.status_code}: "
+            f"{response.text[:500]}"
+        )
+    return response
 
 
-@dataclass
-class Scenario:
-    name: str
-    paths: list[str]  # GET paths, cycled through (with `body`: the one path POSTed to)
-    requests: list[list[Step]]  # the SQL of one API request each, cycled through
-    make_request: Callable[[int], list[Step]] | None = None  # for writes: fresh values each time
-    body: bytes | None = None  # a constant JSON body to POST to paths[0] (GraphQL)
+async def record(client: httpx.AsyncClient, request: Request) -> tuple[list[Step], httpx.Response]:
+    """Send `request` once through the app, recording the statements it makes the app send."""
+    opened: list[RecordedConnection] = []
+    sent: list[trace.Sent] = []
+    token = RECORDING.set(opened)
+    try:
+        with trace.observe_sent(sent.append):
+            response = await send(client, request)
+    finally:
+        RECORDING.reset(token)
+    steps = [conn.step() for conn in opened]
+    # What the engine reports must be among what the pool saw, in order: a statement sent on a
+    # connection the bench did not see would be missing from the ceiling.
+    recorded = iter((call.sql, call.args) for step in steps for call in step.calls)
+    missing = [s for s in sent if (s.sql, s.params) not in recorded]
+    if missing:
+        raise RuntimeError(
+            f"{request.path[:200]}: the engine sent statements the bench did not see on the "
+            "app's pool:\n" + "\n".join(s.sql[:300] for s in missing)
+        )
+    return steps, response
 
-    def sql_request(self, n: int) -> list[Step]:
-        if self.make_request is not None:
-            return self.make_request(n)
-        return self.requests[n % len(self.requests)]
+
+async def metadata_object(client: httpx.AsyncClient, name: str) -> dict[str, Any]:
+    """An object's metadata (its fields included), found through the metadata API."""
+    query: dict[str, str] = {}
+    while True:
+        path = "/rest/metadata/objects?" + urllib.parse.urlencode(query)
+        body = (await send(client, Request("GET", path))).json()
+        for obj in body["data"]["objects"]:
+            if obj["nameSingular"] == name:
+                found: dict[str, Any] = obj
+                return found
+        if not body["pageInfo"]["hasNextPage"]:
+            raise RuntimeError(f"no object {name!r} in the metadata API")
+        query = {"starting_after": body["pageInfo"]["endCursor"]}
+
+
+async def index_city(client: httpx.AsyncClient) -> None:
+    """Mark `person.city` as indexed through the metadata API, as a user would (once)."""
+    person = await metadata_object(client, "person")
+    city = next(f for f in person["fields"] if f["name"] == "city")
+    if city["isIndexed"]:
+        return
+    started = time.perf_counter()
+    body = orjson.dumps({"isIndexed": True})
+    await send(client, Request("PATCH", f"/rest/metadata/fields/{city['id']}", body))
+    log(f"marked person.city isIndexed (metadata API) in {time.perf_counter() - started:.1f} s")
+
+
+async def cursor_after(client: httpx.AsyncClient, rows: int, page_size: int) -> str:
+    """The cursor of row `rows` of the sorted list, as the API gives it: the list walked in
+    pages of `page_size` (the largest limit; the cursor holds the row's order keys, so it does
+    not depend on the page size), keeping the last page's endCursor."""
+    cursor, seen = "", 0
+    while seen < rows:
+        query = {**LIST_QUERY, "limit": str(min(page_size, rows - seen))}
+        if cursor:
+            query["starting_after"] = cursor
+        body = (await send(client, Request("GET", people_path(query)))).json()
+        page = body["data"]["people"]
+        if not page:
+            raise RuntimeError(f"the list ended after {seen:,} rows, before row {rows:,}")
+        seen += len(page)
+        cursor = body["pageInfo"]["endCursor"]
+    return cursor
+
+
+def leaves(value: Any) -> Iterator[Any]:
+    """A statement parameter's scalars (an array parameter's elements)."""
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from leaves(item)
+    else:
+        yield value
+
+
+async def record_batch(client: httpx.AsyncClient, dataset: Dataset, nonce: str) -> Scenario:
+    """Record one batch create; replays swap in fresh ids and emails (the rest is identical)."""
+    await send(client, batch_request(dataset, nonce, "warm", 0))
+    marker = "tplmarker"
+    steps, response = await record(client, batch_request(dataset, nonce, marker, 0))
+    (created,) = response.json()["data"].values()
+    ids = {UUID(r["id"]) for r in created}
+
+    def touched(value: Any) -> bool:
+        return any(
+            (isinstance(v, UUID) and v in ids) or (isinstance(v, str) and marker in v)
+            for v in leaves(value)
+        )
+
+    def fresh(value: Any, new_ids: dict[UUID, UUID], tag: str) -> Any:
+        if isinstance(value, (list, tuple)):
+            return type(value)(fresh(v, new_ids, tag) for v in value)
+        if isinstance(value, UUID):
+            return new_ids.get(value, value)
+        if isinstance(value, str):
+            return value.replace(marker, tag)
+        return value
+
+    # (step, call) -> the argument positions holding a created id or a marked email
+    slots = {
+        (i, j): [k for k, arg in enumerate(call.args) if touched(arg)]
+        for i, step in enumerate(steps)
+        for j, call in enumerate(step.calls)
+    }
+    values = [
+        leaf
+        for (i, j), positions in slots.items()
+        for k in positions
+        for leaf in leaves(steps[i].calls[j].args[k])
+    ]
+    emails = {v for v in values if isinstance(v, str) and marker in v}
+    if {v for v in values if isinstance(v, UUID)} != ids or len(emails) != BATCH_SIZE:
+        raise RuntimeError("batch60: the created ids and emails are not all statement parameters")
+
+    def make_sql(n: int) -> list[Step]:
+        new_ids = {i: uuid4() for i in ids}
+        tag = f"sql{n}"
+        out = []
+        for i, step in enumerate(steps):
+            calls = []
+            for j, call in enumerate(step.calls):
+                args = list(call.args)
+                for k in slots[i, j]:
+                    args[k] = fresh(args[k], new_ids, tag)
+                calls.append(Call(call.method, call.sql, tuple(args)))
+            out.append(Step(tuple(calls), step.transaction))
+        return out
+
+    return Scenario("batch60", [batch_request(dataset, nonce, "check", 0)], [steps], make_sql)
 
 
 async def record_scenarios(
     dataset: Dataset, names: Sequence[str], settings: Settings, nonce: str
 ) -> dict[str, Scenario]:
-    """Run the engine once per distinct request, logging the SQL; build the scenarios."""
-    db = Database(dataset.url, min_size=1, max_size=1)
-    await db.open()
-    try:
-        async with db.connection() as conn:
-            catalog = await load_catalog(conn, dataset.workspace_id)
-            person = catalog.by_singular("person")
-            assert person is not None
-            authenticator = Authenticator(dataset.secret)
-            recorder = Recorder(conn)
-            await authenticator.authenticate(recorder, f"Bearer {dataset.token}")  # type: ignore[arg-type]
-            recorder.calls.clear()  # the second call is the steady state (no last_used write)
-            principal: Principal = await authenticator.authenticate(
-                recorder,  # type: ignore[arg-type]
-                f"Bearer {dataset.token}",
+    """Setup through the API, then each scenario's requests sent once through the app in
+    process, in the steady state (after one unrecorded request of the same kind)."""
+    scenarios: dict[str, Scenario] = {}
+    async with app_client(settings, dataset.token) as client:
+        # The catalog loaded, the key's last use written (once a minute): not the steady state.
+        await send(client, Request("GET", people_path({"limit": "1"})))
+        if "filtered60" in names:
+            await index_city(client)
+        if "batch60" in names:
+            # First: its rows are deleted before the reads are recorded, so that every list
+            # sees the same table, and the filtered total's snapshot (Note [count reuse]) is
+            # the one the ceiling replays.
+            scenarios["batch60"] = await record_batch(client, dataset, nonce)
+            await delete_batch_rows(dataset.url, dataset.schema, compact=False)
+        cursor = ""
+        if "page1000" in names:
+            started = time.perf_counter()
+            cursor = await cursor_after(client, PAGE1000_SKIPPED, settings.query_max_limit)
+            log(
+                f"page1000: cursor of row {PAGE1000_SKIPPED:,} found by walking the list "
+                f"({time.perf_counter() - started:.1f} s)"
             )
-            auth = Step(tuple(recorder.calls))
-            access = catalog.access(principal.role_id)  # the key's role, as a route gets it
-            assert access is not None
-
-            async def read(run: Callable[[Recorder], Any]) -> list[Step]:
-                rec = Recorder(conn)
-                await run(rec)
-                return [auth, Step(tuple(rec.calls))]
-
-            async def find_many(query: dict[str, str]) -> list[Step]:
-                find = find_many_request(query, settings)
-                return await read(
-                    lambda rec: engine.find_many(rec, catalog, person, find, access=access)
-                )
-
-            # What the GraphQL endpoint gives the loader (app/graphql/core/endpoint.py).
-            limits = Limits(
-                default=settings.query_default_limit, maximum=settings.query_max_limit
-            )
-            scenarios: dict[str, Scenario] = {}
-            for name in names:
-                if name == "get_one":
-                    ids = dataset.person_ids
-                    requests = []
-                    for record_id in ids:
-                        requests.append(
-                            await read(
-                                lambda rec, i=record_id: engine.find_one(
-                                    rec, catalog, person, i, engine.ReadOptions(), access=access
-                                )
-                            )
-                        )
-                    paths = [f"/rest/people/{i}" for i in ids]
-                    scenarios[name] = Scenario(name, paths, requests)
-                elif name in ("list60_d0", "list60_d1"):
-                    query = (
-                        {"limit": "60"} if name == "list60_d0" else {"limit": "60", "depth": "1"}
-                    )
-                    path = "/rest/people?" + urllib.parse.urlencode(query)
-                    scenarios[name] = Scenario(name, [path], [await find_many(query)])
-                elif name == "filtered":
-                    requests, paths = [], []
-                    for company in dataset.company_ids:
-                        query = {"filter": f"companyId[eq]:{company}", "limit": "60"}
-                        requests.append(await find_many(query))
-                        paths.append("/rest/people?" + urllib.parse.urlencode(query))
-                    scenarios[name] = Scenario(name, paths, requests)
-                elif name in GRAPHQL_QUERIES:
-                    tree = graphql_read(catalog, person, with_total=name.endswith("_total"))
-                    requests = [
-                        await read(
-                            lambda rec, t=tree: nested.read_connection(
-                                rec, catalog, person, t, limits, access=access
-                            )
-                        )
-                    ]
-                    body = orjson.dumps({"query": GRAPHQL_QUERIES[name]})
-                    scenarios[name] = Scenario(name, [GRAPHQL_PATH], requests, body=body)
-                elif name == "batch60":
-                    scenarios[name] = await record_batch(
-                        conn, catalog, person, principal, auth, dataset, nonce
-                    )
-        return scenarios
-    finally:
-        await db.close()
-
-
-def graphql_read(catalog: Catalog, person: ObjectMeta, *, with_total: bool) -> ConnectionRead:
-    """The read tree the GraphQL selection of the gql_* scenarios becomes
-    (app/graphql/core/selection.py); `check_graphql_sql` confirms it against the real path."""
-    company_field = person.field_named("company")
-    assert company_field is not None and company_field.relation_target_object_id is not None
-    company = catalog.by_id(company_field.relation_target_object_id)
-    assert company is not None
-    company_name = company.field_named("name")
-    person_name = person.field_named("name")
-    assert company_name is not None and person_name is not None
-    return ConnectionRead(
-        first=60,
-        records=RecordRead(
-            person,
-            (person_name, company_field),
-            to_one=(ToOne("company", company_field, RecordRead(company, (company_name,))),),
-        ),
-        aggregates=("totalCount",) if with_total else (),
-    )
-
-
-async def check_graphql_sql(settings: Settings, dataset: Dataset, scenario: Scenario) -> None:
-    """Send the scenario's GraphQL request once through the real app, in process, with
-    app.query.trace observing; the statements must be the ones recorded for the ceiling."""
-    import httpx
-
-    from app.main import create_app
-
-    assert scenario.body is not None
-    app = create_app(settings)
-    seen: list[str] = []
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            with trace.observe(seen.append):
-                response = await client.post(
-                    scenario.paths[0],
-                    content=scenario.body,
-                    headers={
-                        "Authorization": f"Bearer {dataset.token}",
-                        "Content-Type": "application/json",
-                    },
-                )
-    gc.unfreeze()  # the app's lifespan froze this process's objects; not ours to keep
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"{scenario.name}: HTTP {response.status_code}: {response.text[:500]}")
-    recorded = [call.sql for step in scenario.sql_request(0)[1:] for call in step.calls]
-    if seen != recorded:
-        raise RuntimeError(
-            f"{scenario.name}: the GraphQL path sent other statements than the recorded ones:\n"
-            + "\n".join(["sent:", *seen, "recorded:", *recorded])
+        for name in names:
+            if name == "batch60":
+                continue
+            requests = scenario_requests(name, dataset, cursor)
+            await send(client, requests[0])
+            sql = [(await record(client, request))[0] for request in requests]
+            scenarios[name] = Scenario(name, requests, sql)
+    for name in names:
+        steps = scenarios[name].sql_request(0)
+        statements = sum(len(step.calls) for step in steps)
+        log(
+            f"{name}: recorded {len(scenarios[name].sql)} request(s); each "
+            f"{len(steps)} pooled connection use(s), {statements} statement(s)"
         )
-    log(f"{scenario.name}: the real GraphQL path sends the {len(seen)} recorded statement(s)")
-
-
-async def record_batch(
-    conn: asyncpg.Connection,
-    catalog: Catalog,
-    person: ObjectMeta,
-    principal: Principal,
-    auth: Step,
-    dataset: Dataset,
-    nonce: str,
-) -> Scenario:
-    """Record one batch create; replays swap in fresh ids and emails (the rest is identical)."""
-    from app.rest.core import actor_for  # the actor the route passes
-
-    marker = "tplmarker"
-    companies = [str(c) for c in dataset.company_ids]
-    rec = Recorder(conn)
-    # Rolled back: committed, the recorded rows would sit in the table through every scenario
-    # (every list would count 100,060 people) until the batch rows are deleted at the end.
-    transaction = conn.transaction()
-    await transaction.start()
-    try:
-        created = await engine.create(
-            rec,  # type: ignore[arg-type]
-            catalog,
-            person,
-            batch_records(nonce, marker, 0, companies),
-            actor=actor_for(principal),
-            options=engine.ReadOptions(),
-            access=catalog.access(principal.role_id) or Access.full(),
-        )
-    finally:
-        await transaction.rollback()
-    ids = {UUID(r["id"]) for r in created}
-    (insert,) = rec.calls
-    id_slots = [i for i, v in enumerate(insert.args) if isinstance(v, UUID) and v in ids]
-    email_slots = [i for i, v in enumerate(insert.args) if isinstance(v, str) and marker in v]
-    assert len(id_slots) == BATCH_SIZE and len(email_slots) == BATCH_SIZE, "unexpected INSERT"
-
-    def make_request(n: int) -> list[Step]:
-        args = list(insert.args)
-        for slot in id_slots:
-            args[slot] = uuid4()
-        for slot in email_slots:
-            args[slot] = args[slot].replace(marker, f"sql{n}")
-        return [auth, Step((Call(insert.method, insert.sql, tuple(args)),), transaction=True)]
-
-    return Scenario("batch60", [], [], make_request)
+    return {name: scenarios[name] for name in names}
 
 
 # ---- measuring -----------------------------------------------------------------------------
@@ -1012,17 +1126,37 @@ async def measure_sql(
         await db.close()
 
 
+EXPLAINABLE = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")
+
+
 async def explain(dataset: Dataset, scenario: Scenario) -> None:
-    conn = await asyncpg.connect(dataset.url)
+    """EXPLAIN (ANALYZE, FORMAT TEXT) of every statement of the scenario's first request, with
+    its recorded parameters, in a transaction rolled back (ANALYZE runs a write)."""
+    db = Database(dataset.url, min_size=1, max_size=1)  # the app's codecs, for the parameters
+    await db.open()
     try:
-        for step in scenario.sql_request(0):
-            for call in step.calls:
-                if not call.sql.lstrip().upper().startswith("SELECT"):
-                    continue
-                rows = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {call.sql}", *call.args)
-                print(f"\n-- {scenario.name}: {call.sql}\n" + "\n".join(r[0] for r in rows))
+        async with db.connection() as conn:
+            steps = scenario.sql_request(0)
+            for i, step in enumerate(steps, 1):
+                for j, call in enumerate(step.calls, 1):
+                    if not call.sql.lstrip().upper().startswith(EXPLAINABLE):
+                        continue
+                    transaction = conn.transaction()
+                    await transaction.start()
+                    try:
+                        rows = await conn.fetch(
+                            f"EXPLAIN (ANALYZE, FORMAT TEXT) {call.sql}", *call.args
+                        )
+                    finally:
+                        await transaction.rollback()
+                    text = " ".join(call.sql.split())
+                    text = text if len(text) <= 300 else text[:300] + " …"
+                    print(
+                        f"\n-- {scenario.name}, connection use {i} of {len(steps)}, "
+                        f"statement {j}: {text}\n" + "\n".join(r[0] for r in rows)
+                    )
     finally:
-        await conn.close()
+        await db.close()
 
 
 # ---- the API server ------------------------------------------------------------------------
@@ -1066,8 +1200,8 @@ def start_server(dataset: Dataset, args: argparse.Namespace) -> Server:
         "LOG_LEVEL": "warning",
         # The limiter stays in the request path (its cost is part of the API's), with quotas a
         # benchmark cannot reach.
-        "RATE_LIMIT_PER_MINUTE": str(10**9),
-        "RATE_LIMIT_PER_SECOND": str(10**9),
+        "RATE_LIMIT_PER_MINUTE": str(UNREACHABLE_QUOTA),
+        "RATE_LIMIT_PER_SECOND": str(UNREACHABLE_QUOTA),
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = RESULTS_DIR / "server.log"
@@ -1100,33 +1234,22 @@ def stop_server(server: Server) -> None:
             server.process.wait(timeout=5)
 
 
-def check_endpoint(server: Server, dataset: Dataset, scenario: Scenario, nonce: str) -> str:
+def check_endpoint(server: Server, dataset: Dataset, scenario: Scenario) -> str:
     """One request by hand before loading it: the status and what came back."""
+    first = scenario.requests[0]
     headers = {"Authorization": f"Bearer {dataset.token}"}
-    if scenario.body is not None:
-        request = urllib.request.Request(
-            server.base + scenario.paths[0],
-            data=scenario.body,
-            headers={**headers, "Content-Type": "application/json"},
-            method="POST",
-        )
-    elif scenario.paths:
-        request = urllib.request.Request(server.base + scenario.paths[0], headers=headers)
-    else:
-        body = batch_records(nonce, "check", 0, [str(c) for c in dataset.company_ids])
-        request = urllib.request.Request(
-            server.base + "/rest/batch/people",
-            data=json.dumps(body).encode(),
-            headers={**headers, "Content-Type": "application/json"},
-            method="POST",
-        )
+    if first.body is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(
+        server.base + first.path, data=first.body, headers=headers, method=first.method
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             raw = response.read()
     except urllib.error.HTTPError as exc:
         raise RuntimeError(f"{scenario.name}: HTTP {exc.code}: {exc.read()[:500]!r}") from None
     payload = json.loads(raw)
-    if scenario.body is not None:  # GraphQL: errors come back with HTTP 200
+    if first.path == GRAPHQL_PATH:  # errors come back with HTTP 200
         if payload.get("errors"):
             raise RuntimeError(f"{scenario.name}: {payload['errors']!r:.500}")
         people = payload["data"]["people"]
@@ -1136,7 +1259,8 @@ def check_endpoint(server: Server, dataset: Dataset, scenario: Scenario, nonce: 
         return f"{len(edges)} people, {named} with a company name{total}, {len(raw):,} bytes"
     (value,) = payload["data"].values()
     count = len(value) if isinstance(value, list) else 1
-    return f"{count} record(s), {len(raw):,} bytes"
+    total = f", totalCount {payload['totalCount']:,}" if "totalCount" in payload else ""
+    return f"{count} record(s){total}, {len(raw):,} bytes"
 
 
 # ---- the load generators -------------------------------------------------------------------
@@ -1151,13 +1275,15 @@ def run_wrk(
     seconds: float,
     nonce: str,
 ) -> dict[str, Any]:
-    if scenario.body is not None:
+    if scenario.kind == "post":
+        first = scenario.requests[0]
+        assert first.body is not None
         body_file = workdir / f"{scenario.name}.json"
-        body_file.write_bytes(scenario.body)
-        script, script_args = WRK_DIR / "post.lua", [scenario.paths[0], str(body_file)]
-    elif scenario.paths:
+        body_file.write_bytes(first.body)
+        script, script_args = WRK_DIR / "post.lua", [first.path, str(body_file)]
+    elif scenario.kind == "get":
         paths_file = workdir / f"{scenario.name}.paths"
-        paths_file.write_text("\n".join(scenario.paths) + "\n")
+        paths_file.write_text("\n".join(r.path for r in scenario.requests) + "\n")
         script, script_args = WRK_DIR / "paths.lua", [str(paths_file)]
     else:
         companies_file = workdir / "companies.txt"
@@ -1215,15 +1341,16 @@ async def httpx_load(
             while time.perf_counter() < deadline:
                 n += 1
                 started = time.perf_counter()
-                if scenario.body is not None:
-                    response = await client.post(scenario.paths[0], content=scenario.body)
-                elif scenario.paths:
-                    response = await client.get(scenario.paths[n % len(scenario.paths)])
-                else:
+                if scenario.kind == "batch":
                     body = json.dumps(batch_records(nonce, f"h{wid}", n, companies))
-                    response = await client.post("/rest/batch/people", content=body)
+                    response = await client.post(BATCH_PATH, content=body)
+                else:
+                    request = scenario.requests[n % len(scenario.requests)]
+                    response = await client.request(
+                        request.method, request.path, content=request.body
+                    )
                 if response.status_code >= 400 or (
-                    scenario.body is not None and b'"errors"' in response.content
+                    scenario.kind == "post" and b'"errors"' in response.content
                 ):
                     errors += 1
                     continue
@@ -1394,14 +1521,17 @@ def cpu_table(rows: list[tuple[str, Result | None, Result | None]], cores: int) 
 
 
 def describe_sql(scenarios: dict[str, Scenario]) -> str:
+    """Each scenario's statements (its first request's), by pooled connection use."""
     out = []
     for name, scenario in scenarios.items():
-        out.append(f"-- {name}: {len(scenario.sql_request(0))} pooled connection use(s)")
-        for step in scenario.sql_request(0):
-            prefix = "  [transaction] " if step.transaction else "  "
+        steps = scenario.sql_request(0)
+        out.append(f"-- {name}: {len(steps)} pooled connection use(s)")
+        for i, step in enumerate(steps, 1):
+            kind = "in a transaction" if step.transaction else "no transaction"
+            out.append(f"-- connection use {i} ({kind})")
             for call in step.calls:
-                text = call.sql if len(call.sql) < 600 else call.sql[:600] + " …"
-                out.append(f"{prefix}{call.method}: {text}")
+                out.append(f"{call.sql.strip()};  -- {call.method}, {len(call.args)} parameter(s)")
+        out.append("")
     return "\n".join(out)
 
 
@@ -1465,27 +1595,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     log("migrating")
     migrate.upgrade(url)
     dataset = asyncio.run(prepare(url, args, secret))
-    settings = Settings(database_url=url, app_secret=secret)
+    # The server's settings (start_server passes the same), for the app recorded in process.
+    settings = Settings(
+        database_url=url,
+        app_secret=secret,
+        rate_limit_per_minute=UNREACHABLE_QUOTA,
+        rate_limit_per_second=UNREACHABLE_QUOTA,
+    )
     nonce = secrets.token_hex(4)
-    log("recording the SQL the API runs for each scenario")
-    scenarios = asyncio.run(record_scenarios(dataset, args.scenarios, settings, nonce))
-    for scenario in scenarios.values():
-        if scenario.body is not None:
-            asyncio.run(check_graphql_sql(settings, dataset, scenario))
-    if args.show_sql:
-        print(describe_sql(scenarios))
-    if args.explain:
-        for scenario in scenarios.values():
-            asyncio.run(explain(dataset, scenario))
-
     rows: list[tuple[str, Result | None, Result | None]] = []
-    server = None if args.skip_api else start_server(dataset, args)
-    try:
+    server = None
+    try:  # from here on, `finish` deletes the rows the batch scenario created
+        log("recording the SQL the API sends for each scenario (the app in process)")
+        scenarios = asyncio.run(record_scenarios(dataset, args.scenarios, settings, nonce))
+        if args.show_sql:
+            print(describe_sql(scenarios))
+        if args.explain:
+            for scenario in scenarios.values():
+                asyncio.run(explain(dataset, scenario))
+        server = None if args.skip_api else start_server(dataset, args)
         with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
             for name, scenario in scenarios.items():
                 api = sql = None
                 if server is not None:
-                    log(f"{name}: check: {check_endpoint(server, dataset, scenario, nonce)}")
+                    log(f"{name}: check: {check_endpoint(server, dataset, scenario)}")
                     api = quietest(
                         f"{name}: API",
                         lambda s=scenario: measure_api(
