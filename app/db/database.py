@@ -11,7 +11,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-import orjson
+
+from app import encoding
 
 
 def to_asyncpg_dsn(url: str) -> str:
@@ -23,13 +24,13 @@ def to_asyncpg_dsn(url: str) -> str:
 
 
 def _dump_json(value: Any) -> str:
-    return orjson.dumps(value).decode()
+    return encoding.dumps(value).decode()
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for type_name in ("json", "jsonb"):
         await conn.set_type_codec(
-            type_name, encoder=_dump_json, decoder=orjson.loads, schema="pg_catalog"
+            type_name, encoder=_dump_json, decoder=encoding.loads, schema="pg_catalog"
         )
 
 

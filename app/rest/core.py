@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Request
 
+from app import encoding
 from app.auth.api_keys import Principal
 from app.errors import InvalidBody, InvalidPath, RecordNotFound, TooManyRecords
 from app.query import duplicates, engine, merge
@@ -43,8 +43,8 @@ async def read_json(request: Request) -> Any:
     if not raw:
         raise InvalidBody("A JSON request body is required")
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
+        return encoding.loads(raw)
+    except encoding.JSONError as exc:
         raise InvalidBody(f"The request body is not valid JSON: {exc}") from None
 
 

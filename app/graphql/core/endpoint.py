@@ -14,11 +14,10 @@ for any authenticated caller.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Awaitable, Callable
 from inspect import isawaitable
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request, Response
 from graphql import (
     ExecutionResult,
@@ -29,7 +28,7 @@ from graphql import (
     validate,
 )
 
-from app import gate
+from app import encoding, gate
 from app.errors import AppError, InvalidBody
 from app.graphql.core import errors
 from app.graphql.core.cache import SchemaCache
@@ -49,17 +48,10 @@ class MethodNotAllowed(AppError):
     graphql_code = "BAD_REQUEST"
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def _json(
     body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
-    content = orjson.dumps(body, default=_default)
-    return Response(content, status, headers, media_type="application/json")
+    return Response(encoding.dumps(body), status, headers, media_type="application/json")
 
 
 def _refuse(error: AppError, headers: dict[str, str] | None = None) -> Response:
@@ -91,8 +83,8 @@ def _params(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
         raise InvalidBody("'query' must be a non-empty string")
     if isinstance(variables, str) and variables:
         try:
-            variables = orjson.loads(variables)
-        except orjson.JSONDecodeError:
+            variables = encoding.loads(variables)
+        except encoding.JSONError:
             raise InvalidBody("'variables' is not valid JSON") from None
     if variables is not None and not isinstance(variables, dict):
         raise InvalidBody("'variables' must be an object")
@@ -101,27 +93,37 @@ def _params(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
     return query, variables or None, operation or None
 
 
+async def _body(request: Request) -> Any:
+    try:
+        return encoding.loads(await request.body())
+    except encoding.JSONError:
+        return None
+
+
+async def _query_params(request: Request) -> Any:
+    return dict(request.query_params)
+
+
 @router.post("/graphql")
 async def graphql_post(request: Request) -> Response:
-    try:
-        payload = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        payload = None
-    return await _serve(request, payload, queries_only=False)
+    return await _serve(request, _body, queries_only=False)
 
 
 @router.get("/graphql")
 async def graphql_get(request: Request) -> Response:
-    return await _serve(request, dict(request.query_params), queries_only=True)
+    return await _serve(request, _query_params, queries_only=True)
 
 
-async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Response:
+async def _serve(
+    request: Request, read: Callable[[Request], Awaitable[Any]], *, queries_only: bool
+) -> Response:
+    """Admission comes first: the body of a request without a valid key is never read."""
     state: AppState = request.app.state.crm
     try:
         principal = await gate.admit(state, request)
-        query, variables, operation = _params(payload)
+        query, variables, operation = _params(await read(request))
     except AppError as error:
-        return _refuse(error)
+        return _refuse(error, getattr(error, "headers", None))
     catalog = await gate.catalog_for(state, principal)
     try:
         access = gate.access_for(catalog, principal)
