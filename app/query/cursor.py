@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from app import encoding
 from app.errors import InvalidCursor
 from app.metadata.field_types import ScalarKind, coerce_scalar, dump_scalar
 from app.query.plan import OrderKey
@@ -40,7 +41,7 @@ def _exact(kind: ScalarKind, value: Any) -> Any:
 
 def encode(keys: Sequence[OrderKey], row: Mapping[str, Any], sig: str) -> str:
     values = [_exact(k.ref.kind, row[f"__o{i}"]) for i, k in enumerate(keys)]
-    raw = orjson.dumps([sig, values])
+    raw = encoding.dumps([sig, values])
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 

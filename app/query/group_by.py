@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -202,7 +203,7 @@ def _as_text(chosen: aggregate.Aggregate, value: Any) -> Any:
         aggregate.AggregateOp.SUM,
     )
     if numeric and value is not None and chosen.result is not aggregate.ResultType.DATE_TIME:
-        return str(value)
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
     return value
 
 

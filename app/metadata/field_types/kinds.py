@@ -6,7 +6,8 @@ Note [API value shapes]: what `dump_scalar` (and so every `from_db`) hands to th
 - DATE          -> "YYYY-MM-DD"
 - DATE_TIME     -> UTC with milliseconds and "Z", as JavaScript's `toISOString()` writes it:
                    "2024-01-01T00:00:00.000Z" (a naive datetime is taken to be UTC)
-- NUMERIC       -> int when integral, else float (Decimal never leaks out)
+- NUMERIC       -> Decimal, exactly as stored: app.encoding writes it digit for digit
+                   (Note [exact numbers]); a double would lose digits past the 15th
 - FLOAT         -> int when integral (below 1e21), else float: JSON text then matches what
                    Twenty's JavaScript prints (`100`, not `100.0`)
 - JSON          -> the Python object as stored (the engine registers a jsonb codec)
@@ -83,11 +84,7 @@ def _dump_float(value: Any) -> Any:
 
 def _dump_numeric(value: Any) -> Any:
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            return None
-        if value == value.to_integral_value():
-            return int(value)
-        return float(value)
+        return value if value.is_finite() else None
     return _dump_float(value)
 
 
