@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     graphql_max_complexity: Annotated[int, Field(ge=1)] = 50_000
     rate_limit_per_minute: Annotated[int, Field(ge=1)] = 100
     rate_limit_per_second: Annotated[int, Field(ge=1)] = 20
+    # Requests refused for a missing or bad key, per client address and minute, before 429.
+    auth_failures_per_minute: Annotated[int, Field(ge=1)] = 30
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 4 * 1024 * 1024
+    # Records one bulk update, delete, destroy or restore by filter may touch (Twenty's name).
+    mutation_maximum_affected_records: Annotated[int, Field(ge=1, le=100_000)] = 100
 
     @field_validator("database_url")
     @classmethod

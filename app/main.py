@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.config import Settings, get_settings
+from app.edge import BodyLimit, Failures
 from app.graphql.core import endpoint as core_graphql
 from app.graphql.metadata import endpoint as graphql_metadata
 from app.playground import router as playground
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     open_api.install_log_redaction()  # ?token= must not reach the access log
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Failures)  # outermost: sees every failure, never re-raises
     app.include_router(health.router)
     app.include_router(graphql_metadata.router)
     app.include_router(rest_metadata.router)  # before core: its /rest/{plural}/{id} would match

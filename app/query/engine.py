@@ -66,7 +66,10 @@ async def _fetch(conn: asyncpg.Connection, statement: sql.Statement, table: str)
     try:
         rows: list[Any] = await conn.fetch(statement.sql, *statement.params)
     except asyncpg.PostgresError as exc:
-        raise dberrors.translate(exc, table) from None
+        translated = dberrors.translate(exc, table)
+        if translated is exc:
+            raise  # not the client's fault: logged and answered by app/failures.py
+        raise translated from None
     return rows
 
 

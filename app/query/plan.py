@@ -23,7 +23,7 @@ from app.errors import FieldNotFound, InvalidFilter, InvalidParameter, did_you_m
 from app.metadata.enums import FieldType, RelationType
 from app.metadata.field_types import ScalarKind, coerce_filter_scalar, handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
-from app.query import ast
+from app.query import ast, bounds
 from app.query.resolve import ColumnRef, join_field, resolve_column, unknown_field
 
 # Operators per column kind. REST's grammar admits 13 of them (parser); GraphQL adds more.
@@ -206,6 +206,7 @@ def plan_order(
 ) -> tuple[OrderKey, ...]:
     """Resolve `terms`; a composite named without sub-field sorts by its first sub-field; an
     `id` tiebreaker is appended so pages are deterministic."""
+    bounds.check_order(terms)
     keys: list[OrderKey] = []
     for term in terms:
         path = term.path

@@ -29,12 +29,13 @@ from graphql import (
 )
 
 from app import encoding, gate
-from app.errors import AppError, InvalidBody
+from app.errors import AppError, InvalidBody, ServiceUnavailable
 from app.graphql.core import errors
 from app.graphql.core.cache import SchemaCache
 from app.graphql.core.documents import DocumentCache
-from app.graphql.core.limits import cost_limit, depth_limit
+from app.graphql.core.limits import MAX_VARIABLES_DEPTH, cost_limit, depth_limit, nesting
 from app.graphql.core.resolvers import CoreContext
+from app.query import dberrors
 from app.query.nested import Limits
 from app.state import AppState
 
@@ -88,6 +89,8 @@ def _params(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
             raise InvalidBody("'variables' is not valid JSON") from None
     if variables is not None and not isinstance(variables, dict):
         raise InvalidBody("'variables' must be an object")
+    if variables and nesting(variables) > MAX_VARIABLES_DEPTH:
+        raise InvalidBody(f"'variables' are nested more than {MAX_VARIABLES_DEPTH} levels deep")
     if operation is not None and not isinstance(operation, str):
         raise InvalidBody("'operationName' must be a string")
     return query, variables or None, operation or None
@@ -160,7 +163,10 @@ async def _serve(
         limits=Limits(default=settings.query_default_limit, maximum=settings.query_max_limit),
         batch_max_records=settings.batch_max_records,
     )
-    return _json(await _execute(schema, document, variables, operation, context))
+    body, outage = await _execute(schema, document, variables, operation, context)
+    if outage is not None:  # the database, not the document: 503, as REST answers
+        return _json(body, outage.status, outage.headers)
+    return _json(body)
 
 
 async def _execute(
@@ -169,7 +175,8 @@ async def _execute(
     variables: dict[str, Any] | None,
     operation: str | None,
     context: CoreContext,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], ServiceUnavailable | None]:
+    """The response body, and the outage one of its errors reports, if any."""
     outcome = execute(
         schema,
         document,
@@ -179,9 +186,12 @@ async def _execute(
     )
     result: ExecutionResult = await outcome if isawaitable(outcome) else outcome
     body: dict[str, Any] = {"data": result.data}
+    outage = None
     if result.errors:
         body["errors"] = [
             errors.format_error(e, errors.BAD_USER_INPUT if e.path is None else errors.INTERNAL)
             for e in result.errors
         ]
-    return body
+        failures = (dberrors.outage(e.original_error) for e in result.errors if e.original_error)
+        outage = next((f for f in failures if f is not None), None)
+    return body, outage

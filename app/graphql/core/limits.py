@@ -71,6 +71,26 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 PAGE_ARGUMENTS = ("first", "last", "limit")
 
+# Deeper variables would exhaust the stack of graphql-core's input coercion (a filter is
+# refused far sooner: app/query/bounds.py); JSON values inside them are bounded at 64.
+MAX_VARIABLES_DEPTH = 100
+
+
+def nesting(value: Any) -> int:
+    """How deep lists and objects nest in `value`, counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_VARIABLES_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
 
 @dataclass(frozen=True, slots=True)
 class Pages:

@@ -18,17 +18,18 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from graphql import GraphQLError, parse, validate
 
-from app import encoding, gate
+from app import correlation, encoding, gate
 from app.auth.access_service import AccessService
 from app.auth.settings_access import require_settings_access
 from app.catalog.snapshot import Catalog
 from app.config import Settings
 from app.errors import AppError, BadRequest
 from app.graphql.core.documents import MAX_TOKENS
-from app.graphql.core.limits import cost_limit, depth_limit
+from app.graphql.core.limits import MAX_VARIABLES_DEPTH, cost_limit, depth_limit, nesting
 from app.graphql.metadata.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.graphql.metadata.schema import MetadataContext, schema
 from app.metadata.service import MetadataService
+from app.query import dberrors
 from app.state import AppState
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,14 @@ def render_error(error: GraphQLError) -> dict[str, Any]:
         message, extensions = error.message, {"code": code, **(error.extensions or {})}
     elif isinstance(original, GraphQLError | ValueError | TypeError) and error.path is None:
         message, extensions = error.message, {"code": "BAD_USER_INPUT"}
+    elif (known := dberrors.classify(original)) is not None:
+        message = known.message
+        extensions = {**known.graphql_extensions(), "appCode": known.code}
     else:
-        log.error("unhandled error in /metadata", exc_info=original)
-        message, extensions = "Internal server error", {"code": "INTERNAL_SERVER_ERROR"}
+        request_id = correlation.current()
+        log.error("unhandled error in /metadata [request %s]", request_id, exc_info=original)
+        message = "Internal server error"
+        extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     out: dict[str, Any] = {"message": message}
     if error.locations:
         out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
@@ -85,6 +91,8 @@ def _check(
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError as error:
         return [error]
+    except RecursionError:
+        return [GraphQLError("Syntax Error: the document nests too deeply")]
     rules = (
         depth_limit(settings.graphql_max_depth),
         cost_limit(
@@ -120,6 +128,8 @@ async def _operation(request: Request) -> tuple[str, dict[str, Any] | None, str 
     variables = body.get("variables")
     if variables is not None and not isinstance(variables, dict):
         raise BadRequest("'variables' must be a JSON object")
+    if variables and nesting(variables) > MAX_VARIABLES_DEPTH:
+        raise BadRequest(f"'variables' are nested more than {MAX_VARIABLES_DEPTH} levels deep")
     operation = body.get("operationName")
     return body["query"], variables, operation if isinstance(operation, str) else None
 

@@ -62,9 +62,9 @@ def test_fragments_spreading_each_other_are_measured_in_linear_time() -> None:
     [error] = errors(query)
     assert error.extensions is not None
     assert error.extensions["appCode"] == "QUERY_TOO_COMPLEX"
+    level = "fragment D{} on Person {{ company {{ people {{ edges {{ node {{ ...D{} }} }} }} }} }}"
     deep = "{ people { edges { node { ...D10 } } } }\nfragment D0 on Person { id }\n" + "\n".join(
-        f"fragment D{i} on Person {{ company {{ people {{ edges {{ node {{ ...D{i - 1} }} }} }} }} }}"
-        for i in range(1, 11)
+        level.format(i, i - 1) for i in range(1, 11)
     )
     [too_deep, *_] = errors(deep)
     assert too_deep.extensions is not None
