@@ -132,24 +132,21 @@ class ReadPlan:
 def plan_filter(
     catalog: Catalog, obj: ObjectMeta, node: ast.Filter | None, *, access: Access
 ) -> Predicate | None:
+    """The typed predicate of `node`, within app.query.bounds."""
     if node is None:
         return None
+    bounds.check_filter(node)
+    return _predicate(catalog, obj, node, access)
+
+
+def _predicate(catalog: Catalog, obj: ObjectMeta, node: ast.Filter, access: Access) -> Predicate:
     if isinstance(node, ast.FilterTerm):
         return _condition(catalog, obj, node, access)
     if isinstance(node, ast.And):
-        return AllOf(
-            tuple(_required(plan_filter(catalog, obj, c, access=access)) for c in node.children)
-        )
+        return AllOf(tuple(_predicate(catalog, obj, c, access) for c in node.children))
     if isinstance(node, ast.Or):
-        return AnyOf(
-            tuple(_required(plan_filter(catalog, obj, c, access=access)) for c in node.children)
-        )
-    return NoneOf(_required(plan_filter(catalog, obj, node.child, access=access)))
-
-
-def _required(predicate: Predicate | None) -> Predicate:
-    assert predicate is not None
-    return predicate
+        return AnyOf(tuple(_predicate(catalog, obj, c, access) for c in node.children))
+    return NoneOf(_predicate(catalog, obj, node.child, access))
 
 
 def _condition(
