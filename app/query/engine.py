@@ -25,7 +25,7 @@ from app.errors import DuplicateEntry, InvalidParameter, MissingFilter, RecordNo
 from app.metadata import ddl
 from app.metadata.field_types import Column, ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
-from app.query import ast, cursor, dberrors, plan, shape, sql, trace, writes
+from app.query import ast, cursor, dberrors, locks, plan, shape, sql, trace, writes
 from app.query.resolve import resolve_column
 
 
@@ -252,11 +252,15 @@ async def create(
     key = upsert_on or ("id",)
     column = _upsert_column(catalog, obj, key, access)
     _refuse_repeated_keys(rows, column, ".".join(key))
+    # Note [upsert lock order]: keys locked in one order, rows sent sorted by key.
+    values = [row.values.get(column.name) for row in rows]
+    await locks.key_locks(conn, f"{catalog.schema}.{obj.table_name}.{column.name}", values)
+    order = sorted(range(len(rows)), key=lambda i: str(values[i]))
     # Records that set different fields are upserted separately, so that a field one record
     # leaves out is never overwritten with its default.
     groups: dict[frozenset[str], list[int]] = {}
-    for index, row in enumerate(rows):
-        groups.setdefault(row.provided, []).append(index)
+    for index in order:
+        groups.setdefault(rows[index].provided, []).append(index)
     results: list[dict[str, Any]] = [{} for _ in rows]
     for provided, indexes in groups.items():
         group = [rows[i] for i in indexes]
