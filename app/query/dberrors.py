@@ -85,6 +85,13 @@ def classify(exc: BaseException) -> AppError | None:
     return outage(exc)
 
 
+def model_changed(exc: BaseException) -> bool:
+    """Whether `exc` says a table no longer matches the catalog the statement was built from."""
+    return isinstance(
+        exc, ModelChanged | asyncpg.UndefinedColumnError | asyncpg.UndefinedTableError
+    )
+
+
 def translate(exc: asyncpg.PostgresError, table: str) -> BaseException:
     """What a failed statement raises: an AppError naming the field where the client is at
     fault, else `classify`'s answer, else the original error (raise it `from None`)."""

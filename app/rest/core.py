@@ -17,7 +17,7 @@ from app.errors import InvalidBody, InvalidPath, RecordNotFound, TooManyRecords
 from app.query import duplicates, engine, merge
 from app.query import group_by as grouping
 from app.query.ast import Filter
-from app.rest import filter_grammar, params
+from app.rest import filter_grammar, params, retry
 from app.rest.deps import PrincipalDep
 from app.rest.responses import FastJSONResponse
 from app.rest.target import Target, TargetDep
@@ -153,6 +153,10 @@ async def find_duplicates(target: TargetDep) -> FastJSONResponse:
 @router.get("/{plural}/groupBy")
 async def group_by(target: TargetDep) -> FastJSONResponse:
     """A bare JSON array of groups, as Twenty answers (no envelope)."""
+    return await retry.read_fresh(target, _group_by)
+
+
+async def _group_by(target: Target) -> FastJSONResponse:
     query = target.query
     params.check_known_params(query, params.GROUP_BY)
     records_order = query.get("order_by_for_records")
@@ -184,6 +188,10 @@ async def group_by(target: TargetDep) -> FastJSONResponse:
 
 @router.get("/{plural}")
 async def find_many(target: TargetDep) -> FastJSONResponse:
+    return await retry.read_fresh(target, _find_many)
+
+
+async def _find_many(target: Target) -> FastJSONResponse:
     query, settings = target.query, target.state.settings
     params.check_known_params(query, params.FIND_MANY)
     order_text = query.get("order_by")
@@ -219,13 +227,17 @@ async def find_many(target: TargetDep) -> FastJSONResponse:
 async def find_one(record_id: str, target: TargetDep) -> FastJSONResponse:
     params.check_known_params(target.query, params.FIND_ONE)
     parsed = parse_id(record_id)
-    async with target.state.db.connection() as conn:
-        record = await engine.find_one(
-            conn, target.catalog, target.obj, parsed, read_options(target), access=target.access
-        )
-    if record is None:
-        raise RecordNotFound("Record not found", id=record_id)
-    return ok({"data": {target.obj.name_singular: record}})
+
+    async def read(target: Target) -> FastJSONResponse:
+        async with target.state.db.connection() as conn:
+            record = await engine.find_one(
+                conn, target.catalog, target.obj, parsed, read_options(target), access=target.access
+            )
+        if record is None:
+            raise RecordNotFound("Record not found", id=record_id)
+        return ok({"data": {target.obj.name_singular: record}})
+
+    return await retry.read_fresh(target, read)
 
 
 # ---- delete ----------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from graphql import (
 )
 
 from app import encoding, gate
+from app.auth.api_keys import Principal
+from app.catalog.snapshot import Catalog
 from app.errors import AppError, InvalidBody, ServiceUnavailable
 from app.graphql.core import errors
 from app.graphql.core.cache import SchemaCache
@@ -128,6 +130,24 @@ async def _serve(
     except AppError as error:
         return _refuse(error, getattr(error, "headers", None))
     catalog = await gate.catalog_for(state, principal)
+    return await _answer(request, principal, catalog, query, variables, operation, queries_only)
+
+
+async def _answer(
+    request: Request,
+    principal: Principal,
+    catalog: Catalog,
+    query: str,
+    variables: dict[str, Any] | None,
+    operation: str | None,
+    queries_only: bool,
+    *,
+    retry: bool = True,
+) -> Response:
+    """Validate and execute on `catalog`; a query that meets a table newer than the catalog
+    (a field renamed or dropped meanwhile) runs once more on a fresh one (Note [database
+    failures])."""
+    state: AppState = request.app.state.crm
     try:
         access = gate.access_for(catalog, principal)
     except AppError as error:
@@ -163,7 +183,13 @@ async def _serve(
         limits=Limits(default=settings.query_default_limit, maximum=settings.query_max_limit),
         batch_max_records=settings.batch_max_records,
     )
-    body, outage = await _execute(schema, document, variables, operation, context)
+    body, outage, stale = await _execute(schema, document, variables, operation, context)
+    chosen = get_operation_ast(document, operation)
+    if stale and retry and chosen is not None and chosen.operation is OperationType.QUERY:
+        fresh = await state.catalogs.refresh(catalog.workspace_id, min_version=catalog.version + 1)
+        return await _answer(
+            request, principal, fresh, query, variables, operation, queries_only, retry=False
+        )
     if outage is not None:  # the database, not the document: 503, as REST answers
         return _json(body, outage.status, outage.headers)
     return _json(body)
@@ -175,8 +201,9 @@ async def _execute(
     variables: dict[str, Any] | None,
     operation: str | None,
     context: CoreContext,
-) -> tuple[dict[str, Any], ServiceUnavailable | None]:
-    """The response body, and the outage one of its errors reports, if any."""
+) -> tuple[dict[str, Any], ServiceUnavailable | None, bool]:
+    """The response body, the outage one of its errors reports (if any), and whether one
+    found the data model changed under it."""
     outcome = execute(
         schema,
         document,
@@ -186,12 +213,13 @@ async def _execute(
     )
     result: ExecutionResult = await outcome if isawaitable(outcome) else outcome
     body: dict[str, Any] = {"data": result.data}
-    outage = None
+    outage, stale = None, False
     if result.errors:
         body["errors"] = [
             errors.format_error(e, errors.BAD_USER_INPUT if e.path is None else errors.INTERNAL)
             for e in result.errors
         ]
-        failures = (dberrors.outage(e.original_error) for e in result.errors if e.original_error)
-        outage = next((f for f in failures if f is not None), None)
-    return body, outage
+        originals = [e.original_error for e in result.errors if e.original_error]
+        outage = next((o for o in map(dberrors.outage, originals) if o is not None), None)
+        stale = any(map(dberrors.model_changed, originals))
+    return body, outage, stale
