@@ -8,6 +8,11 @@ long before that a single request would hold a connection for seconds.
     MAX_FILTER_DEPTH     and/or/not nested in one another
     MAX_LIST_VALUES      values of one `in` / `containsAny` / … list
     MAX_ORDER_TERMS      order_by terms
+
+and on one write: a bulk update, delete, destroy or restore by filter touches at most
+`max_records` (MUTATION_MAXIMUM_AFFECTED_RECORDS, Twenty's setting, default 100). As Twenty's
+`atMost`, a call that would touch more is refused whole, nothing written; the statement itself
+names at most `max_records + 1` rows, so the refusal costs no more than that (`capped`).
 """
 
 from __future__ import annotations
@@ -63,4 +68,20 @@ def check_order(terms: Sequence[ast.OrderTerm]) -> None:
         raise QueryTooLarge(
             f"'order_by' invalid: {len(terms)} terms, more than {MAX_ORDER_TERMS}",
             bound="MAX_ORDER_TERMS",
+        )
+
+
+def capped(where: str, table: str, cap: int) -> str:
+    """`where` (over alias `t`) narrowed to the first `cap + 1` rows it names."""
+    return f't."id" IN (SELECT t."id" FROM {table} t WHERE {where} LIMIT {int(cap) + 1})'
+
+
+def check_affected(count: int, cap: int | None, operation: str) -> None:
+    """Refuse (the caller's transaction rolls back) a bulk write that touched over `cap`."""
+    if cap is not None and count > cap:
+        raise QueryTooLarge(
+            f"This bulk {operation} would affect more than {cap} records; nothing was changed",
+            hint="narrow the filter, or repeat the call on smaller parts "
+            "(MUTATION_MAXIMUM_AFFECTED_RECORDS sets the limit)",
+            bound="MUTATION_MAXIMUM_AFFECTED_RECORDS",
         )

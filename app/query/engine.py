@@ -25,7 +25,7 @@ from app.errors import DuplicateEntry, InvalidParameter, MissingFilter, RecordNo
 from app.metadata import ddl
 from app.metadata.field_types import Column, ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
-from app.query import ast, cursor, dberrors, locks, plan, shape, sql, trace, writes
+from app.query import ast, bounds, cursor, dberrors, locks, plan, shape, sql, trace, writes
 from app.query.resolve import resolve_column
 
 
@@ -385,6 +385,7 @@ async def update(
     filter: ast.Filter | None = None,
     options: ReadOptions,
     access: Access,
+    max_records: int | None = None,
 ) -> list[dict[str, Any]]:
     """Update one record by id (404 if absent) or every record matching a mandatory filter."""
     access.require(obj, Action.UPDATE)
@@ -394,12 +395,16 @@ async def update(
     types = column_types(obj)
     params = sql.Params()
     sets = [f"{ident(c)} = {params.add(v, types[c])}" for c, v in values.items()]
-    where = _target_where(catalog, obj, params, record_id=record_id, filter=filter, access=access)
+    where = _target_where(
+        catalog, obj, params, record_id=record_id, filter=filter, access=access, cap=max_records
+    )
     statement = (
         f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t SET {', '.join(sets)} "
         f"WHERE {where}"
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
+    if record_id is None:
+        bounds.check_affected(len(records), max_records, "update")
     if record_id is not None and not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records
@@ -414,8 +419,10 @@ def _target_where(
     filter: ast.Filter | None,
     access: Access,
     deleted: bool | None = False,
+    cap: int | None = None,
 ) -> str:
-    """Rows an id or a filter names; `deleted` False/True/None = live/soft-deleted/either."""
+    """Rows an id or a filter names; `deleted` False/True/None = live/soft-deleted/either.
+    With `cap`, a filter names at most `cap + 1` rows (bounds.check_affected refuses more)."""
     parts = []
     if record_id is not None:
         parts.append(f't."id" = {params.add(record_id, "uuid")}')
@@ -429,7 +436,10 @@ def _target_where(
         parts.append('t."deletedAt" IS NOT NULL')
     elif deleted is False:
         parts.append('t."deletedAt" IS NULL')
-    return " AND ".join(parts) or "true"
+    where = " AND ".join(parts) or "true"
+    if cap is not None and record_id is None:
+        return bounds.capped(where, sql.table(catalog.schema, obj.table_name), cap)
+    return where
 
 
 async def delete(
@@ -442,6 +452,7 @@ async def delete(
     filter: ast.Filter | None = None,
     options: ReadOptions,
     access: Access,
+    max_records: int | None = None,
 ) -> list[dict[str, Any]]:
     """Soft delete (set deletedAt) or destroy, one by id (404 if absent) or many by filter."""
     access.require(obj, Action.SOFT_DELETE if soft else Action.DESTROY)
@@ -451,7 +462,7 @@ async def delete(
     table = sql.table(catalog.schema, obj.table_name)
     if soft:
         where = _target_where(
-            catalog, obj, params, record_id=record_id, filter=filter, access=access
+            catalog, obj, params, record_id=record_id, filter=filter, access=access, cap=max_records
         )
         statement = (
             f'UPDATE {table} AS t SET "deletedAt" = now(), "updatedAt" = now() WHERE {where}'
@@ -465,9 +476,12 @@ async def delete(
             filter=filter,
             access=access,
             deleted=None if record_id is not None else False,
+            cap=max_records,
         )
         statement = f"DELETE FROM {table} AS t WHERE {where}"
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
+    if record_id is None:
+        bounds.check_affected(len(records), max_records, "delete" if soft else "destroy")
     if record_id is not None and not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records
@@ -482,6 +496,7 @@ async def restore(
     filter: ast.Filter | None = None,
     options: ReadOptions,
     access: Access,
+    max_records: int | None = None,
 ) -> list[dict[str, Any]]:
     """Undo soft deletes: a write, and the inverse of a soft delete, so both flags are needed
     (Note [permission rules])."""
@@ -491,13 +506,22 @@ async def restore(
         _required_filter(filter, "restore")
     params = sql.Params()
     where = _target_where(
-        catalog, obj, params, record_id=record_id, filter=filter, access=access, deleted=True
+        catalog,
+        obj,
+        params,
+        record_id=record_id,
+        filter=filter,
+        access=access,
+        deleted=True,
+        cap=max_records,
     )
     statement = (
         f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t "
         f'SET "deletedAt" = NULL, "updatedAt" = now() WHERE {where}'
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
+    if record_id is None:
+        bounds.check_affected(len(records), max_records, "restore")
     if record_id is not None and not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records

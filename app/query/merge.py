@@ -55,11 +55,16 @@ def _is_empty(value: Any) -> bool:
     return False
 
 
-def _validate(ids: Sequence[UUID], priority: int) -> None:
-    if len(ids) < 2:
+def check_count(count: int) -> None:
+    """2 to MAX_MERGE_RECORDS ids: checked before the ids are even parsed."""
+    if count < 2:
         raise BadRequest("At least 2 record ids are required to merge")
-    if len(ids) > MAX_MERGE_RECORDS:
+    if count > MAX_MERGE_RECORDS:
         raise BadRequest(f"Cannot merge more than {MAX_MERGE_RECORDS} records at once")
+
+
+def _validate(ids: Sequence[UUID], priority: int) -> None:
+    check_count(len(ids))
     if len(set(ids)) != len(ids):
         raise BadRequest("Record ids to merge must be distinct")
     if not 0 <= priority < len(ids):

@@ -132,6 +132,9 @@ async def find_duplicates(target: TargetDep) -> FastJSONResponse:
         raise InvalidBody("'data' must be an array of records")
     if raw_ids is not None and not isinstance(raw_ids, list):
         raise InvalidBody("'ids' must be an array of ids")
+    maximum = target.state.settings.batch_max_records
+    if len(data or raw_ids or ()) > maximum:
+        raise TooManyRecords(f"Maximum number of records to find duplicates of is {maximum}.")
     ids = [parse_id(str(i)) for i in raw_ids] if raw_ids is not None else None
     async with target.state.db.connection() as conn:
         results = await duplicates.find_duplicates(
@@ -142,6 +145,7 @@ async def find_duplicates(target: TargetDep) -> FastJSONResponse:
             ids=ids,
             options=read_options(target),
             access=target.access,
+            max_inputs=target.state.settings.batch_max_records,
         )
     key = f"{target.obj.name_singular}Duplicates"
     return ok({"data": [{"totalCount": total, key: records} for total, records in results]})
@@ -274,6 +278,7 @@ async def delete_many(target: TargetDep) -> FastJSONResponse:
             filter=parse_filter(target),
             options=read_options(target),
             access=target.access,
+            max_records=target.state.settings.mutation_maximum_affected_records,
         )
     key = f"{'delete' if soft else 'destroy'}{pascal(target.obj.name_plural)}"
     return ok({"data": {key: records}})
@@ -295,6 +300,7 @@ async def _restore(target: Target, record_id: str | None) -> FastJSONResponse:
             filter=None if parsed is not None else parse_filter(target),
             options=read_options(target),
             access=target.access,
+            max_records=target.state.settings.mutation_maximum_affected_records,
         )
     if parsed is not None:
         return ok({"data": {f"restore{pascal(target.obj.name_singular)}": records[0]}})
@@ -331,6 +337,7 @@ async def merge_records(target: TargetDep) -> FastJSONResponse:
         raise InvalidBody("'conflictPriorityIndex' must be an integer")
     if not isinstance(dry_run, bool):
         raise InvalidBody("'dryRun' must be a boolean")
+    merge.check_count(len(raw_ids))
     ids = [parse_id(str(i)) for i in raw_ids]
     async with target.state.db.transaction() as conn:
         record = await merge.merge_records(
@@ -360,6 +367,7 @@ async def _update(
             filter=filter,
             options=read_options(target),
             access=target.access,
+            max_records=target.state.settings.mutation_maximum_affected_records,
         )
 
 

@@ -182,6 +182,7 @@ async def _answer(
         actor_name=principal.name,
         limits=Limits(default=settings.query_default_limit, maximum=settings.query_max_limit),
         batch_max_records=settings.batch_max_records,
+        mutation_max_records=settings.mutation_maximum_affected_records,
     )
     body, outage, stale = await _execute(schema, document, variables, operation, context)
     chosen = get_operation_ast(document, operation)
