@@ -13,6 +13,7 @@ import hmac
 import secrets
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from app.errors import BadRequest, NotFound, Unauthenticated
 TOKEN_PREFIX = "crm_"  # noqa: S105 (a public prefix, not a secret)
 _TOKEN_BODY_LENGTH = 43  # secrets.token_urlsafe(32)
 LAST_USED_WRITE_INTERVAL = 60.0  # seconds between last_used_at writes per key and process
+LAST_USED_MEMORY = 10_000  # keys whose last write time a process remembers
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,8 @@ class Authenticator:
 
     def __init__(self, secret: str) -> None:
         self._secret = secret
-        self._last_used_written: dict[UUID, float] = {}
+        # Bounded: the keys seen most recently (an evicted key is written once more, no harm).
+        self._last_used_written: OrderedDict[UUID, float] = OrderedDict()
 
     async def authenticate(self, conn: asyncpg.Connection, authorization: str | None) -> Principal:
         token = _bearer_token(authorization)
@@ -193,6 +196,9 @@ class Authenticator:
         if now - self._last_used_written.get(key_id, float("-inf")) < LAST_USED_WRITE_INTERVAL:
             return
         self._last_used_written[key_id] = now
+        self._last_used_written.move_to_end(key_id)
+        if len(self._last_used_written) > LAST_USED_MEMORY:
+            self._last_used_written.popitem(last=False)
         await conn.execute("UPDATE core.api_key SET last_used_at = now() WHERE id = $1", key_id)
 
 
