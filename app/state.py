@@ -36,7 +36,9 @@ class AppState:
             db=db,
             catalogs=catalogs,
             authenticator=Authenticator(settings.resolved_secret()),
-            limiter=RateLimiter(settings.redis_url),
+            limiter=RateLimiter(
+                settings.redis_url, failures_per_minute=settings.auth_failures_per_minute
+            ),
         )
 
     def quota_for(self, principal: Principal) -> Quota:

@@ -168,6 +168,17 @@ class Authenticator:
         self._secret = secret
         # Bounded: the keys seen most recently (an evicted key is written once more, no harm).
         self._last_used_written: OrderedDict[UUID, float] = OrderedDict()
+        # Digests of tokens that authenticated lately: an address refused for sending bad keys
+        # still gets its good ones looked up (app.gate), and nothing else.
+        self._recent: OrderedDict[str, None] = OrderedDict()
+
+    def recently_valid(self, authorization: str | None) -> bool:
+        """Whether this header's token authenticated lately (it is looked up again anyway)."""
+        try:
+            digest = hash_token(self._secret, _bearer_token(authorization))
+        except Unauthenticated:
+            return False
+        return digest in self._recent
 
     async def authenticate(self, conn: asyncpg.Connection, authorization: str | None) -> Principal:
         token = _bearer_token(authorization)
@@ -180,6 +191,10 @@ class Authenticator:
         if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
             raise Unauthenticated("Token has expired.")
         await self._touch(conn, row["id"])
+        self._recent[digest] = None
+        self._recent.move_to_end(digest)
+        if len(self._recent) > LAST_USED_MEMORY:
+            self._recent.popitem(last=False)
         return Principal(
             workspace_id=row["workspace_id"],
             api_key_id=row["id"],
