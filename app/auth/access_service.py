@@ -113,7 +113,11 @@ class AccessService:
             version = await store.bump_version(conn, self._workspace_id)
         try:
             await self._catalogs.refresh(self._workspace_id, min_version=version)
-        except (OSError, asyncpg.PostgresError):  # committed: the next request reloads anyway
+        except (
+            OSError,
+            asyncpg.PostgresError,
+            ServiceUnavailable,
+        ):  # committed: the next request reloads anyway
             log.warning("catalog refresh after a permission change failed", exc_info=True)
 
     async def _view(self, conn: asyncpg.Connection, key: ApiKey) -> KeyView:

@@ -30,6 +30,7 @@ import asyncpg
 
 from app.catalog.snapshot import Catalog
 from app.db.database import Database
+from app.errors import ServiceUnavailable
 from app.metadata import store as metadata_store
 from app.metadata.grants import Grants, load_grants
 from app.metadata.workspace_model import WorkspaceModel
@@ -166,7 +167,7 @@ class CatalogStore:
                 await self._connect_listener()
                 await self._check_versions()
                 return
-            except (OSError, asyncpg.PostgresError):
+            except (OSError, asyncpg.PostgresError, ServiceUnavailable):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -181,7 +182,7 @@ class CatalogStore:
             await asyncio.sleep(self._poll_interval)
             try:
                 await self._check_versions()
-            except (OSError, asyncpg.PostgresError):
+            except (OSError, asyncpg.PostgresError, ServiceUnavailable):
                 log.warning("catalog version poll failed", exc_info=True)
             self._tasks = [t for t in self._tasks if not t.done() or t.get_name() == "catalog-poll"]
 

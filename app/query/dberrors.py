@@ -40,6 +40,9 @@ _OUTAGES: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,  # SQLSTATE 08
     asyncpg.exceptions.OperatorInterventionError,  # 57: shutdown, cannot connect now, cancel
     asyncpg.InsufficientResourcesError,  # 53: too many connections, out of memory or disk
+    # A connection the server terminated while it sat in the pool can be left in a broken
+    # protocol state ("another operation is in progress"); the pool replaces it on release.
+    asyncpg.exceptions.InternalClientError,
 )
 _STALE = (asyncpg.UndefinedColumnError, asyncpg.UndefinedTableError)
 
