@@ -7,7 +7,9 @@ whose message names the field: "Invalid value for field 'employees': expected a 
 Note [value ranges]: a value is checked against what its column can hold before anything is
 written, so a row that exists can always be read back, aggregated and rendered:
 
-- FLOAT (NUMBER, POSITION): a finite double (1e400 or NaN is refused, not stored as Infinity);
+- FLOAT (NUMBER, POSITION): a finite double within ±FLOAT_MAX (1e400 or NaN is refused, not
+  stored as Infinity; 1e308 is refused too: two of them would sum beyond any double, and a
+  sum must render as GraphQL's Float);
 - NUMERIC: at most NUMERIC_MAX_INTEGER_DIGITS digits before the point and NUMERIC_MAX_SCALE
   after it (PostgreSQL's own bounds are 131072 and 16383: ours keep one value's text small);
 - text and JSON: no NUL character (PostgreSQL stores none); JSON nested at most
@@ -37,6 +39,7 @@ _SHOWN_OPTIONS = 20
 NUMERIC_MAX_INTEGER_DIGITS = 1000
 NUMERIC_MAX_SCALE = 1000
 JSON_MAX_DEPTH = 64
+FLOAT_MAX = 1e300
 
 
 def describe(value: Any) -> str:
@@ -125,6 +128,10 @@ def _coerce_float(value: Any, field_name: str, allowed: tuple[str, ...] | None) 
         except OverflowError:
             number = math.inf
         if math.isfinite(number):
+            if abs(number) > FLOAT_MAX:
+                raise invalid_value(
+                    field_name, f"expected a number between -{FLOAT_MAX:g} and {FLOAT_MAX:g}"
+                )
             return number
     _fail(field_name, "a number", value)
 

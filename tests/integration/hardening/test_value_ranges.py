@@ -70,17 +70,24 @@ async def test_amount_micros_at_the_bigint_edge_reads_back_exactly(
     await _reads_still_work(client, fresh_workspace)
 
 
-@pytest.mark.parametrize("employees", [1e308, -1.7e308, 1e300])
-async def test_huge_floats_are_stored_and_aggregate_without_overflow(
+@pytest.mark.parametrize("employees", [1e300, -1e300, 12345.678])
+async def test_large_floats_are_stored_and_aggregate_without_overflow(
     client: httpx.AsyncClient, fresh_workspace: WorkspaceFixture, employees: float
 ) -> None:
     for _ in range(2):
         created = await _create_company(client, fresh_workspace, {"employees": employees})
         assert created.status_code == 201, created.text
     await _reads_still_work(client, fresh_workspace)
+    graphql = await client.post(
+        "/graphql",
+        json={"query": "{ companies { sumEmployees avgEmployees maxEmployees } }"},
+        headers=fresh_workspace.headers,
+    )
+    assert "errors" not in graphql.json(), graphql.text
+    assert graphql.json()["data"]["companies"]["sumEmployees"] == pytest.approx(2 * employees)
 
 
-@pytest.mark.parametrize("employees", ["1e400", "NaN", "Infinity"])
+@pytest.mark.parametrize("employees", ["1e308", "-1.7e308", "1e400", "NaN", "Infinity"])
 async def test_non_finite_floats_are_refused(
     client: httpx.AsyncClient, workspace: WorkspaceFixture, employees: str
 ) -> None:
