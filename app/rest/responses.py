@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from app.encoding import dumps
+from app.encoding import dumps as dumps  # re-exported: the REST modules render with it
 
 
 class FastJSONResponse(JSONResponse):
