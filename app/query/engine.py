@@ -403,9 +403,16 @@ async def update(
         f"WHERE {where}"
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
+    return _written(records, record_id, max_records, "update")
+
+
+def _written(
+    records: list[dict[str, Any]], record_id: UUID | None, cap: int | None, operation: str
+) -> list[dict[str, Any]]:
+    """The records a write touched: one by id (404 when absent), or at most `cap` by filter."""
     if record_id is None:
-        bounds.check_affected(len(records), max_records, "update")
-    if record_id is not None and not records:
+        bounds.check_affected(len(records), cap, operation)
+    elif not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records
 
@@ -480,11 +487,7 @@ async def delete(
         )
         statement = f"DELETE FROM {table} AS t WHERE {where}"
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    if record_id is None:
-        bounds.check_affected(len(records), max_records, "delete" if soft else "destroy")
-    if record_id is not None and not records:
-        raise RecordNotFound("Record not found", id=str(record_id))
-    return records
+    return _written(records, record_id, max_records, "delete" if soft else "destroy")
 
 
 async def restore(
@@ -520,8 +523,4 @@ async def restore(
         f'SET "deletedAt" = NULL, "updatedAt" = now() WHERE {where}'
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    if record_id is None:
-        bounds.check_affected(len(records), max_records, "restore")
-    if record_id is not None and not records:
-        raise RecordNotFound("Record not found", id=str(record_id))
-    return records
+    return _written(records, record_id, max_records, "restore")

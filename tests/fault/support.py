@@ -45,11 +45,13 @@ class Server:
             await self.process.wait()
 
 
-async def start_server(database_url: str, **env: str) -> Server:
-    """A `crm serve` process; `env` adds settings (APPLICATION_NAME-style URL parameters go in
-    `database_url`)."""
-    crm = str(Path(sys.executable).with_name("crm"))
-    port = free_port()
+def serve_command(port: int) -> list[str]:
+    return [str(Path(sys.executable).with_name("crm")), "serve", "--port", str(port)]
+
+
+def server_environment(database_url: str, **env: str) -> dict[str, str]:
+    """The environment of a test server: the test database and secret, no rate limits worth
+    meeting, memory counters; `env` adds or overrides settings."""
     environment = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -61,8 +63,15 @@ async def start_server(database_url: str, **env: str) -> Server:
         **env,
     }
     environment.pop("REDIS_URL", None)
+    return environment
+
+
+async def start_server(database_url: str, **env: str) -> Server:
+    """A `crm serve` process on `database_url` (URL parameters such as application_name
+    included); `env` adds settings."""
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
-        crm, "serve", "--port", str(port), env=environment
+        *serve_command(port), env=server_environment(database_url, **env)
     )
     server = Server(process, f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + START_DEADLINE

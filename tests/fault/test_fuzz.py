@@ -7,12 +7,9 @@ Runs derandomized with a fixed budget of examples (the `fault` profile in confte
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fault.support import START_DEADLINE, free_port
-from tests.support import TEST_SECRET, WorkspaceFixture
+from tests.fault.support import START_DEADLINE, free_port, serve_command, server_environment
+from tests.support import WorkspaceFixture
 
 REQUEST_BOUND = 15.0  # seconds: far above any answer, far below a stall
 
@@ -30,19 +27,9 @@ REQUEST_BOUND = 15.0  # seconds: far above any answer, far below a stall
 
 @pytest.fixture(scope="module")
 def fuzz_server(database_url: str) -> Iterator[str]:
-    crm = str(Path(sys.executable).with_name("crm"))
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "APP_SECRET": TEST_SECRET,
-        "LOG_LEVEL": "critical",
-        "RATE_LIMIT_PER_MINUTE": "1000000",
-        "RATE_LIMIT_PER_SECOND": "1000000",
-        "AUTH_FAILURES_PER_MINUTE": "1000000",
-    }
-    env.pop("REDIS_URL", None)
-    process = subprocess.Popen([crm, "serve", "--port", str(port)], env=env)
+    env = server_environment(database_url, LOG_LEVEL="critical")
+    process = subprocess.Popen(serve_command(port), env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_DEADLINE

@@ -86,7 +86,7 @@ def _check(
     ceilings: dict[tuple[str, str], int],
 ) -> list[GraphQLError]:
     """Parse with a token limit, then the depth and cost limits of /graphql (one cost model,
-    app/graphql/core/limits.py), before Strawberry parses and validates the rest."""
+    app/graphql/core/cost.py), before Strawberry parses and validates the rest."""
     try:
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError as error:

@@ -1,7 +1,7 @@
 """Hostile GraphQL documents over HTTP: each is refused at once, and the server keeps serving.
 
 The documents are the ones that froze or exhausted the server before validation became linear
-and introspection and /metadata joined the cost model (app/graphql/core/limits.py).
+and introspection and /metadata joined the cost model (app/graphql/core/cost.py).
 """
 
 from __future__ import annotations
