@@ -27,11 +27,15 @@ into Twenty's envelope ``{"statusCode", "error", "messages"}`` plus our additive
     │   ├── RoleInUse                400      ROLE_IN_USE         still held by API keys
     │   ├── InvalidMetadataInput     400      INVALID_METADATA_INPUT   a metadata input's shape
     │   ├── MetadataMutationForbidden 400     METADATA_MUTATION_NOT_ALLOWED   standard/system
-    │   └── MetadataValidationFailed 400      METADATA_VALIDATION_FAILED   grouped problems
+    │   ├── MetadataValidationFailed 400      METADATA_VALIDATION_FAILED   grouped problems
+    │   ├── InvalidWebhookInput      400      INVALID_WEBHOOK_INPUT   operations, description…
+    │   ├── InvalidTargetUrl         400      INVALID_TARGET_URL  not http(s), or a private host
+    │   └── WebhookAlreadyExists     400      WEBHOOK_ALREADY_EXISTS  a create with a taken id
     ├── Unauthenticated              401      UNAUTHENTICATED     missing/bad/revoked/expired key
     ├── NotFound                     404      NOT_FOUND
     │   ├── RecordNotFound           404      RECORD_NOT_FOUND
-    │   └── MetadataNotFound         404      METADATA_NOT_FOUND  unknown object or field id
+    │   ├── MetadataNotFound         404      METADATA_NOT_FOUND  unknown object or field id
+    │   └── WebhookNotFound          404      WEBHOOK_NOT_FOUND   unknown webhook or delivery
     ├── Conflict                     409      CONFLICT
     │   ├── TransientConflict        409      TRANSIENT_CONFLICT  deadlock, serialization failure
     │   └── ModelChanged             409      MODEL_CHANGED       the data model changed meanwhile
@@ -254,6 +258,23 @@ class MetadataValidationFailed(BadRequest):
         }
 
 
+class InvalidWebhookInput(BadRequest):
+    """A webhook input Twenty's validation would refuse (its WebhookExceptionCode)."""
+
+    code = "INVALID_WEBHOOK_INPUT"
+
+
+class InvalidTargetUrl(BadRequest):
+    """A webhook `targetUrl` that is not http(s), or whose host is loopback, private,
+    link-local or a metadata address (unless the operator allows such targets)."""
+
+    code = "INVALID_TARGET_URL"
+
+
+class WebhookAlreadyExists(BadRequest):
+    code = "WEBHOOK_ALREADY_EXISTS"
+
+
 class Unauthenticated(AppError):
     code = "UNAUTHENTICATED"
     status = 401
@@ -274,6 +295,10 @@ class RecordNotFound(NotFound):
 
 class MetadataNotFound(NotFound):
     code = "METADATA_NOT_FOUND"
+
+
+class WebhookNotFound(NotFound):
+    code = "WEBHOOK_NOT_FOUND"
 
 
 class Conflict(AppError):

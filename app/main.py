@@ -14,7 +14,7 @@ from app.graphql.core import endpoint as core_graphql
 from app.graphql.metadata import endpoint as graphql_metadata
 from app.playground import router as playground
 from app.ratelimit.headers import RateLimitHeaders
-from app.rest import access, core, errors, health, open_api
+from app.rest import access, core, errors, health, open_api, webhooks
 from app.rest import metadata as rest_metadata
 from app.rest.responses import FastJSONResponse
 from app.state import AppState
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rest_metadata.router)  # before core: its /rest/{plural}/{id} would match
     app.include_router(access.router)  # before core, likewise (and /rest/apiKeys)
     app.include_router(open_api.router)  # before core, likewise
+    app.include_router(webhooks.router)  # before core, likewise (and /rest/webhooks)
     app.include_router(core.router)
     app.include_router(core_graphql.router)
     playground.install(app)

@@ -1,4 +1,5 @@
-"""What one server process holds for its lifetime: settings, pool, catalogs, authenticator."""
+"""What one server process holds for its lifetime: settings, pool, catalogs, authenticator,
+rate limiter, and (unless WEBHOOK_WORKER=false) a webhook delivery worker."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app.db.database import Database
 from app.db.location import resolve_database_url
 from app.openapi.cache import DocumentCache
 from app.ratelimit.limiter import Quota, RateLimiter
+from app.webhooks.worker import DeliveryPolicy, DeliveryWorker
 
 
 @dataclass(slots=True)
@@ -23,6 +25,7 @@ class AppState:
     authenticator: Authenticator
     limiter: RateLimiter
     documents: DocumentCache = field(default_factory=DocumentCache)  # OpenAPI, per version
+    worker: DeliveryWorker | None = None
 
     @classmethod
     async def open(cls, settings: Settings) -> AppState:
@@ -31,6 +34,10 @@ class AppState:
         await db.open()
         catalogs = CatalogStore(db)
         await catalogs.start()
+        worker = None
+        if settings.webhook_worker:
+            worker = DeliveryWorker(db, DeliveryPolicy.from_settings(settings))
+            await worker.start()
         return cls(
             settings=settings,
             db=db,
@@ -39,6 +46,7 @@ class AppState:
             limiter=RateLimiter(
                 settings.redis_url, failures_per_minute=settings.auth_failures_per_minute
             ),
+            worker=worker,
         )
 
     def quota_for(self, principal: Principal) -> Quota:
@@ -49,6 +57,8 @@ class AppState:
         )
 
     async def close(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop()
         await self.catalogs.stop()
         await self.limiter.close()
         await self.db.close()

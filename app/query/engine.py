@@ -7,6 +7,9 @@ statement per relation for a whole page, never one per record.
 Every operation takes the caller's `access` and checks it before any statement is sent: the
 object flag the operation needs (Note [permission rules] in app/catalog/access.py), then, as
 the planner resolves them, every field it reads, filters, sorts or writes.
+
+Every write records its webhook events on the same connection, so in its transaction (Note
+[transactional outbox] in app/query/outbox.py).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from app.errors import DuplicateEntry, InvalidParameter, MissingFilter, RecordNo
 from app.metadata import ddl
 from app.metadata.field_types import Column, ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
-from app.query import ast, bounds, cursor, dberrors, locks, plan, shape, sql, trace, writes
+from app.query import ast, bounds, cursor, dberrors, locks, outbox, plan, shape, sql, trace, writes
 from app.query.resolve import resolve_column
 
 
@@ -244,11 +247,15 @@ async def create(
     `upsert_on` names (a composite stands for its unique sub-field: `emails` is
     `emails.primaryEmail`); soft-deleted records never match. Creating (and upserting) needs
     the object's update flag, and every key of every body must be a field the role may write.
+    Events: `created`, or for an upsert `created`/`updated` as it happened (Note
+    [transactional outbox]).
     """
     access.require(obj, Action.UPDATE)
     rows = writes.create_rows(obj, bodies, actor=actor, access=access)
     if not upsert:
-        return await _insert(conn, catalog, obj, rows, options, access, conflict=None)
+        created = await _insert(conn, catalog, obj, rows, options, access, conflict=None)
+        await outbox.record(conn, catalog, obj, "created", created)
+        return created
     key = upsert_on or ("id",)
     column = _upsert_column(catalog, obj, key, access)
     _refuse_repeated_keys(rows, column, ".".join(key))
@@ -256,6 +263,7 @@ async def create(
     values = [row.values.get(column.name) for row in rows]
     await locks.key_locks(conn, f"{catalog.schema}.{obj.table_name}.{column.name}", values)
     order = sorted(range(len(rows)), key=lambda i: str(values[i]))
+    before = await outbox.lock_upsert_targets(conn, catalog, obj, column, values)
     # Records that set different fields are upserted separately, so that a field one record
     # leaves out is never overwritten with its default.
     groups: dict[frozenset[str], list[int]] = {}
@@ -271,6 +279,7 @@ async def create(
             raise _soft_deleted_conflict(obj, group, records)
         for index, record in zip(indexes, records, strict=True):
             results[index] = record
+    await outbox.record_upsert(conn, catalog, obj, results, before)
     return results
 
 
@@ -394,16 +403,19 @@ async def update(
     values = writes.update_values(obj, body, access=access)
     types = column_types(obj)
     params = sql.Params()
-    sets = [f"{ident(c)} = {params.add(v, types[c])}" for c, v in values.items()]
     where = _target_where(
         catalog, obj, params, record_id=record_id, filter=filter, access=access, cap=max_records
     )
+    before = await outbox.lock_before(conn, catalog, obj, ("updated",), where, params.values)
+    sets = [f"{ident(c)} = {params.add(v, types[c])}" for c, v in values.items()]
     statement = (
         f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t SET {', '.join(sets)} "
         f"WHERE {where}"
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    return _written(records, record_id, max_records, "update")
+    _written(records, record_id, max_records, "update")
+    await outbox.record(conn, catalog, obj, "updated", records, before)
+    return records
 
 
 def _written(
@@ -467,6 +479,7 @@ async def delete(
         _required_filter(filter, "delete" if soft else "destroy")
     params = sql.Params()
     table = sql.table(catalog.schema, obj.table_name)
+    before = None
     if soft:
         where = _target_where(
             catalog, obj, params, record_id=record_id, filter=filter, access=access, cap=max_records
@@ -485,9 +498,12 @@ async def delete(
             deleted=None if record_id is not None else False,
             cap=max_records,
         )
+        before = await outbox.lock_before(conn, catalog, obj, ("destroyed",), where, params.values)
         statement = f"DELETE FROM {table} AS t WHERE {where}"
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    return _written(records, record_id, max_records, "delete" if soft else "destroy")
+    _written(records, record_id, max_records, "delete" if soft else "destroy")
+    await outbox.record(conn, catalog, obj, "deleted" if soft else "destroyed", records, before)
+    return records
 
 
 async def restore(
@@ -523,4 +539,6 @@ async def restore(
         f'SET "deletedAt" = NULL, "updatedAt" = now() WHERE {where}'
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    return _written(records, record_id, max_records, "restore")
+    _written(records, record_id, max_records, "restore")
+    await outbox.record(conn, catalog, obj, "restored", records)
+    return records

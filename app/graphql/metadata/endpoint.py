@@ -23,6 +23,7 @@ from app.auth.access_service import AccessService
 from app.auth.settings_access import require_settings_access
 from app.catalog.snapshot import Catalog
 from app.config import Settings
+from app.auth.workspace_settings import WorkspaceSettingsService
 from app.errors import AppError, BadRequest
 from app.graphql.core.documents import MAX_TOKENS
 from app.graphql.core.limits import MAX_VARIABLES_DEPTH, cost_limit, depth_limit, nesting
@@ -31,6 +32,7 @@ from app.graphql.metadata.schema import MetadataContext, schema
 from app.metadata.service import MetadataService
 from app.query import dberrors
 from app.state import AppState
+from app.webhooks.service import WebhookService
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +160,20 @@ async def metadata(request: Request) -> Response:
         secret=state.settings.resolved_secret(),
         principal=principal,
     )
-    context = MetadataContext(service, principal.workspace_id, access)
+    webhooks = WebhookService(
+        state.db,
+        catalogs=state.catalogs,
+        principal=principal,
+        allow_private=state.settings.webhook_allow_private_targets,
+    )
+    context = MetadataContext(
+        service,
+        principal.workspace_id,
+        access,
+        webhooks,
+        WorkspaceSettingsService(state.db, principal=principal),
+        (state.settings.rate_limit_per_minute, state.settings.rate_limit_per_second),
+    )
     result = await schema.execute(
         query, variable_values=variables, context_value=context, operation_name=operation
     )
