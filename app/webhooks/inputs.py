@@ -99,6 +99,12 @@ def _operation(text: Any, objects: Collection[str]) -> str:
             "or '*.*'",
             field="operations",
         )
+    if name == "metadata" and name not in objects:
+        raise InvalidWebhookInput(
+            f"Invalid operation '{text}': this server sends record events only, not Twenty's "
+            "metadata events",
+            field="operations",
+        )
     if name != events.WILDCARD and name not in objects:
         raise InvalidWebhookInput(
             f"Invalid operation '{text}': no object '{name}' in this workspace",

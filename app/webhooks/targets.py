@@ -71,14 +71,19 @@ def _address(text: str) -> IPAddress | None:
         return None
 
 
-def is_public(address: IPAddress) -> bool:
+def _unmapped(address: IPAddress) -> IPAddress:
+    """An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is the IPv4 address it maps."""
     mapped = getattr(address, "ipv4_mapped", None)
-    if mapped is not None:
-        address = mapped
+    return mapped if mapped is not None else address
+
+
+def is_public(address: IPAddress) -> bool:
+    address = _unmapped(address)
     return address.is_global and not address.is_multicast
 
 
 def _kind(address: IPAddress) -> str:
+    address = _unmapped(address)
     if address.is_loopback:
         return "a loopback"
     if address.is_link_local:

@@ -56,7 +56,8 @@ class Receiver:
             self.port: int = probe.getsockname()[1]
         self.status = 200
         self.received: list[Received] = []  # every request answered 2xx
-        self.refused = 0  # requests answered otherwise
+        self.refused = 0  # requests answered otherwise (held ones included)
+        self.held = 0  # requests that arrived while holding: answered 503 once released
         self.holding = threading.Event()  # set: requests wait, unanswered, until cleared
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -72,10 +73,14 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                deadline = time.monotonic() + 30
-                while receiver.holding.is_set() and time.monotonic() < deadline:
-                    time.sleep(0.02)
                 status = receiver.status
+                if receiver.holding.is_set():
+                    with receiver._lock:
+                        receiver.held += 1
+                    deadline = time.monotonic() + 30
+                    while receiver.holding.is_set() and time.monotonic() < deadline:
+                        time.sleep(0.02)
+                    status = 503  # its sender is gone or gave up: not a delivery
                 with receiver._lock:
                     if 200 <= status < 300:
                         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -92,7 +97,9 @@ class Receiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -107,10 +114,10 @@ class Receiver:
             return [r for r in self.received if name is None or r.body["eventName"] == name]
 
     async def wait_for(
-        self, count: int, *, timeout: float = 20.0, where: Callable[[Received], bool] | None = None
+        self, count: int, *, within: float = 20.0, where: Callable[[Received], bool] | None = None
     ) -> list[Received]:
         """At least `count` received requests (matching `where`), or AssertionError."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             with self._lock:
                 found = [r for r in self.received if where is None or where(r)]
