@@ -182,7 +182,6 @@ def worker() -> None:
     from app.webhooks.worker import DeliveryPolicy, DeliveryWorker
 
     settings = _settings()
-    _migrate(settings)
 
     async def work(settings: Settings, db: Database) -> None:
         stop = asyncio.Event()

@@ -151,9 +151,13 @@ async def settle(conn: asyncpg.Connection, job: Job, token: UUID, outcome: Outco
         outcome.error,
     )
     if outcome.success:
+        # Most successes change nothing but the time of the last one: written at most once a
+        # second, so that concurrent deliveries to one webhook do not queue on its row.
         await conn.execute(
             "UPDATE core.webhook SET consecutive_failures = 0, failing_since = NULL, "
-            "last_success_at = $2 WHERE id = $1",
+            "last_success_at = $2 WHERE id = $1 AND (consecutive_failures > 0 "
+            "OR last_success_at IS NULL "
+            "OR last_success_at < $2::timestamptz - interval '1 second')",
             job.webhook_id,
             outcome.attempted_at,
         )

@@ -125,7 +125,7 @@ class DeliveryWorker:
                 await self._maintain()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 log.warning("webhook worker: database unavailable; retrying", exc_info=True)
-            if started == 0 or len(self._inflight) >= CONCURRENCY:
+            if started == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._policy.poll)
         if self._inflight:
@@ -133,10 +133,12 @@ class DeliveryWorker:
 
     async def _fill(self) -> int:
         """Claim as many due deliveries as there are free slots and start sending them."""
+        # Cleared before the claim: a NOTIFY during it still wakes the next wait. One that
+        # comes while slots are busy is not lost: a finishing delivery wakes the loop too.
+        self._wake.clear()
         free = CONCURRENCY - len(self._inflight)
-        if free <= 0:
-            return 0
-        self._wake.clear()  # before the claim: a NOTIFY during it still wakes the next wait
+        if free < CONCURRENCY // 2 and self._inflight:
+            return 0  # claim in batches, not one slot at a time
         async with self._db.transaction() as conn:
             jobs = await deliveries.claim(
                 conn, limit=free, lease_seconds=self._policy.lease, token=self._token

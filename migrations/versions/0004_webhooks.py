@@ -35,8 +35,7 @@ def upgrade() -> None:
         )"""
     )
     op.execute(
-        "CREATE INDEX webhook_workspace_idx ON core.webhook (workspace_id) "
-        "WHERE deleted_at IS NULL"
+        "CREATE INDEX webhook_workspace_idx ON core.webhook (workspace_id) WHERE deleted_at IS NULL"
     )
     # One row per (webhook, record event): the event as the receiver will get it, and where its
     # delivery stands. `seq` orders the events of one record (Note [delivery order] in
@@ -82,6 +81,12 @@ def upgrade() -> None:
         "WHERE status = 'pending'"
     )
     op.execute("CREATE INDEX webhook_delivery_log_idx ON core.webhook_delivery (webhook_id, seq)")
+    # A queue: rows come and go all the time; keep the planner's statistics fresh, or the
+    # claim's per-record check may walk a webhook's whole backlog (app/webhooks/deliveries.py).
+    op.execute(
+        "ALTER TABLE core.webhook_delivery SET (autovacuum_analyze_scale_factor = 0.02, "
+        "autovacuum_vacuum_scale_factor = 0.05)"
+    )
     op.execute(
         """
         CREATE TABLE core.webhook_attempt (

@@ -1,6 +1,7 @@
 """A committed event survives the death of the server that wrote it: a real `crm serve`
 process (delivering webhooks itself, the default) is SIGKILLed while its delivery is in
-flight, and the event reaches the receiver once a server runs again."""
+flight, and the event reaches the receiver once a server runs again. And `crm worker`, the
+worker run apart, delivers and stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -33,11 +34,8 @@ def _free_port() -> int:
         return port
 
 
-@asynccontextmanager
-async def _server(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
-    """A `crm serve` process on the test database; yields a client and its pid."""
-    port = _free_port()
-    env = {
+def _env(database_url: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "APP_SECRET": TEST_SECRET,
@@ -46,6 +44,13 @@ async def _server(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, i
         "WEBHOOK_POLL_SECONDS": "0.2",
         "WEBHOOK_BACKOFF_BASE_SECONDS": "0.1",
     }
+
+
+@asynccontextmanager
+async def _server(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
+    """A `crm serve` process on the test database; yields a client and its pid."""
+    port = _free_port()
+    env = _env(database_url)
     process = await asyncio.create_subprocess_exec(
         str(CRM),
         "serve",
@@ -111,3 +116,28 @@ async def test_sigkill_between_commit_and_delivery_loses_nothing(
     assert int(got.headers["x-webhook-attempt"]) >= 2
     [after] = await outbox(db, fresh_workspace)
     assert after["status"] == "delivered"
+
+
+async def test_crm_worker_delivers_apart_and_stops_on_sigterm(
+    client: httpx.AsyncClient,
+    database_url: str,
+    fresh_workspace: WorkspaceFixture,
+    receiver: Receiver,
+) -> None:
+    await subscribe(client, fresh_workspace, receiver.url)
+    await client.post("/rest/companies", json={"name": "Apart"}, headers=fresh_workspace.headers)
+    process = await asyncio.create_subprocess_exec(
+        str(CRM),
+        "worker",
+        env=_env(database_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        [got] = await receiver.wait_for(1, within=30)
+        assert got.body["record"]["name"] == "Apart"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
+    assert b"delivering webhooks" in output

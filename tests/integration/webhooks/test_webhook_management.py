@@ -25,6 +25,18 @@ WEBHOOK_FIELDS = (
 )
 
 
+@pytest.fixture(autouse=True)
+async def _retire_webhooks(db: Database) -> AsyncIterator[None]:
+    """The webhooks made here point at hosts no test may reach: none outlives its test, so no
+    worker of a later suite ever tries them."""
+    yield
+    async with db.connection() as conn:
+        await conn.execute(
+            "UPDATE core.webhook SET deleted_at = now() WHERE deleted_at IS NULL "
+            "AND target_url NOT LIKE 'http://127.0.0.1:%'"
+        )
+
+
 def _error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
@@ -163,9 +175,9 @@ async def test_only_a_role_that_may_manage_settings_may_use_them(
 
 
 async def test_a_workspace_never_sees_anothers_webhooks(
-    client: httpx.AsyncClient, db: Database, workspace: WorkspaceFixture
+    client: httpx.AsyncClient, db: Database, fresh_workspace: WorkspaceFixture
 ) -> None:
-    created = await subscribe(client, workspace, TARGET)
+    created = await subscribe(client, fresh_workspace, TARGET)
     other = await make_workspace(db)
     path = f"{WEBHOOKS}/{created['id']}"
     assert (await client.get(WEBHOOKS, headers=other.headers)).json() == []
@@ -274,8 +286,9 @@ async def test_internal_targets_are_refused_with_a_clear_400(
 
 
 async def test_a_public_target_is_accepted_and_an_internal_one_refused_on_update(
-    guarded_client: httpx.AsyncClient, workspace: WorkspaceFixture
+    guarded_client: httpx.AsyncClient, fresh_workspace: WorkspaceFixture
 ) -> None:
+    workspace = fresh_workspace
     created = await guarded_client.post(
         WEBHOOKS,
         json={"targetUrl": "https://93.184.215.14/hooks", "operations": ["*.*"]},
