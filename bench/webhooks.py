@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import statistics
 import sys
 import time
@@ -41,7 +40,7 @@ from app.main import create_app
 from app.metadata import roles
 from app.metadata.workspaces import create_workspace
 from app.webhooks.worker import DeliveryPolicy, DeliveryWorker
-from bench.auth_cost import SECRET, percentile, recreate_database, server_url
+from bench.auth_cost import SECRET, host, percentile, recreate_database, server_url
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks-webhooks.md"
@@ -153,14 +152,6 @@ async def deliver(db: Database, workers: int, expected: int) -> float:
         await conn.execute("UPDATE core.webhook_delivery SET status = 'pending', attempts = 0")
     assert delivered == expected, (delivered, expected)
     return elapsed
-
-
-def host() -> str:
-    return (
-        f"{os.cpu_count()} vCPUs, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, load average "
-        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} at the start"
-    )
 
 
 def write_doc(text: str) -> None:

@@ -5,7 +5,7 @@
 
 Every call needs a key whose role may manage API keys and webhooks (settings_access), checked
 first, before any input is judged. A change is one transaction that locks the workspace row
-and bumps its metadata version (Note [permission changes] in app/auth/access_service.py): the
+and bumps its metadata version (`settings_change`, Note [permission changes]): the
 outbox learns who listens from a cache keyed by that version (Note [transactional outbox]),
 so every process sees the change from its next request on. Inputs are checked (inputs) and the
 target vetted (Note [webhook targets]) before the transaction opens.
@@ -13,30 +13,22 @@ target vetted (Note [webhook targets]) before the transaction opens.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from app.auth.access_service import CatalogRefresher, settings_change
 from app.auth.api_keys import Principal
 from app.auth.settings_access import require_settings_access
 from app.db.database import Database
-from app.errors import MetadataNotFound, ServiceUnavailable, WebhookAlreadyExists, WebhookNotFound
-from app.metadata import store as metadata_store
-from app.metadata.service import LOCK_TIMEOUT_MS
+from app.errors import WebhookAlreadyExists, WebhookNotFound
 from app.webhooks import deliveries, inputs, store, targets
 from app.webhooks.store import Webhook
 
-log = logging.getLogger(__name__)
-
 STATUSES = ("pending", "delivered", "failed")
-
-
-class CatalogRefresher(Protocol):
-    async def refresh(self, workspace_id: UUID, *, min_version: int | None = None) -> object: ...
 
 
 class WebhookService:
@@ -60,25 +52,8 @@ class WebhookService:
             await require_settings_access(conn, self._principal)
             yield conn
 
-    @asynccontextmanager
-    async def _change(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self._db.transaction() as conn:
-            await conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
-            try:
-                workspace = await metadata_store.lock_workspace(conn, self._workspace_id)
-            except asyncpg.LockNotAvailableError:
-                raise ServiceUnavailable(
-                    "Another change of this workspace's settings is running; retry"
-                ) from None
-            if workspace is None:
-                raise MetadataNotFound("Workspace not found", id=str(self._workspace_id))
-            await require_settings_access(conn, self._principal)
-            yield conn
-            version = await metadata_store.bump_version(conn, self._workspace_id)
-        try:
-            await self._catalogs.refresh(self._workspace_id, min_version=version)
-        except (OSError, asyncpg.PostgresError):  # committed: the next request reloads anyway
-            log.warning("catalog refresh after a webhook change failed", exc_info=True)
+    def _change(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        return settings_change(self._db, self._catalogs, self._principal)
 
     async def _object_names(self) -> list[str]:
         """The objects operations may name (after the caller's access is checked)."""

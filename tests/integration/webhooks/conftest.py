@@ -7,7 +7,10 @@ starts one here, on the test database, so it knows which workers exist.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import inspect
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -33,16 +36,39 @@ def receiver() -> Iterator[Receiver]:
     server.stop()
 
 
-@pytest.fixture
-async def worker(database_url: str) -> AsyncIterator[DeliveryWorker]:
+@asynccontextmanager
+async def running_worker(
+    database_url: str, policy: DeliveryPolicy = FAST
+) -> AsyncIterator[DeliveryWorker]:
     """A delivery worker with its own pool, as a separate deployment would have."""
     db = Database(database_url, max_size=4)
     await db.open()
-    delivery = DeliveryWorker(db, FAST)
+    delivery = DeliveryWorker(db, policy)
     await delivery.start()
-    yield delivery
-    await delivery.stop()
-    await db.close()
+    try:
+        yield delivery
+    finally:
+        await delivery.stop()
+        await db.close()
+
+
+@pytest.fixture
+async def worker(database_url: str) -> AsyncIterator[DeliveryWorker]:
+    async with running_worker(database_url) as delivery:
+        yield delivery
+
+
+async def until(condition: Callable[[], Any], within: float = 20.0) -> None:
+    """Wait for `condition()` (a bool, or an awaitable of one) to hold, or AssertionError."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        held = condition()
+        if inspect.isawaitable(held):
+            held = await held
+        if held:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
 
 
 async def subscribe(

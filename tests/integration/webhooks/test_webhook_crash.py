@@ -8,84 +8,24 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 
 from app.db.database import Database
-from tests.integration.webhooks.conftest import outbox, subscribe
+from tests.integration.webhooks.conftest import outbox, subscribe, until
 from tests.integration.webhooks.receiver import Receiver
-from tests.support import TEST_SECRET, WorkspaceFixture
-
-CRM = Path(sys.executable).with_name("crm")
+from tests.support import CRM, TEST_SECRET, WorkspaceFixture, crm_server
 
 pytestmark = pytest.mark.slow
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _env(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "APP_SECRET": TEST_SECRET,
-        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
-        "WEBHOOK_TIMEOUT_SECONDS": "1",
-        "WEBHOOK_POLL_SECONDS": "0.2",
-        "WEBHOOK_BACKOFF_BASE_SECONDS": "0.1",
-    }
-
-
-@asynccontextmanager
-async def _server(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
-    """A `crm serve` process on the test database; yields a client and its pid."""
-    port = _free_port()
-    env = _env(database_url)
-    process = await asyncio.create_subprocess_exec(
-        str(CRM),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, "the server exited"
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("the server did not start")
-            yield http, process.pid
-    finally:
-        if process.returncode is None:
-            process.terminate()
-        await asyncio.wait_for(process.wait(), 30)
-
-
-async def _until(condition: Callable[[], bool], within: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
+# Short timeouts and backoffs: a lease expires 3 s after its claim (twice the timeout + 1 s).
+WEBHOOK_ENV = {
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
+    "WEBHOOK_TIMEOUT_SECONDS": "1",
+    "WEBHOOK_POLL_SECONDS": "0.2",
+    "WEBHOOK_BACKOFF_BASE_SECONDS": "0.1",
+}
 
 
 async def test_sigkill_between_commit_and_delivery_loses_nothing(
@@ -97,19 +37,19 @@ async def test_sigkill_between_commit_and_delivery_loses_nothing(
 ) -> None:
     await subscribe(client, fresh_workspace, receiver.url)
     receiver.holding.set()  # the first delivery will be in flight when the server dies
-    async with _server(database_url) as (http, pid):
+    async with crm_server(database_url, **WEBHOOK_ENV) as (http, process):
         created = await http.post(
             "/rest/people", json={"city": "Kill"}, headers=fresh_workspace.headers
         )
         assert created.status_code == 201, created.text
-        await _until(lambda: receiver.held == 1)
-        os.kill(pid, signal.SIGKILL)
+        await until(lambda: receiver.held == 1)
+        process.send_signal(signal.SIGKILL)
     receiver.holding.clear()  # the held request is answered to nobody: not a delivery
     [event] = await outbox(db, fresh_workspace)
     assert event["status"] == "pending"
     assert receiver.received == []
 
-    async with _server(database_url):
+    async with crm_server(database_url, **WEBHOOK_ENV):
         [got] = await receiver.wait_for(1, within=30)
     assert got.event_id == str(event["id"])
     assert got.body["record"]["city"] == "Kill"
@@ -129,7 +69,7 @@ async def test_crm_worker_delivers_apart_and_stops_on_sigterm(
     process = await asyncio.create_subprocess_exec(
         str(CRM),
         "worker",
-        env=_env(database_url),
+        env={**os.environ, "DATABASE_URL": database_url, "APP_SECRET": TEST_SECRET, **WEBHOOK_ENV},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
     )

@@ -20,7 +20,14 @@ from app.query import engine
 from app.query.actors import api_key_actor
 from app.webhooks.worker import DeliveryWorker
 from tests.integration.rest.helpers import create_many
-from tests.integration.webhooks.conftest import FAST, WEBHOOKS, outbox, subscribe
+from tests.integration.webhooks.conftest import (
+    FAST,
+    WEBHOOKS,
+    outbox,
+    running_worker,
+    subscribe,
+    until,
+)
 from tests.integration.webhooks.receiver import Receiver, verify_twenty_signature
 from tests.support import WorkspaceFixture
 
@@ -52,13 +59,6 @@ async def _attempts(
     """Attempts per delivery, oldest first."""
     log = await _log(client, workspace, hook)
     return [d["attempts"] for d in reversed(log["data"]["webhookDeliveries"])]
-
-
-async def _until(condition: Any, within: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 async def test_a_receiver_written_for_twenty_verifies_our_signature(
@@ -140,7 +140,7 @@ async def test_receiver_down_then_up_gets_every_event_in_order_per_record(
         log = await _log(client, fresh_workspace, hook, "?status=pending")
         return any(d["attempts"] >= 2 for d in log["data"]["webhookDeliveries"])
 
-    await _until(tried)
+    await until(tried)
     receiver.start()
     got = await receiver.wait_for(8)
     for person in people:
@@ -215,19 +215,12 @@ async def test_two_workers_never_deliver_one_event_twice(
     receiver: Receiver,
     worker: DeliveryWorker,
 ) -> None:
-    second_db = Database(database_url, max_size=4)
-    await second_db.open()
-    second = DeliveryWorker(second_db, FAST)
-    await second.start()
-    try:
+    async with running_worker(database_url):
         await subscribe(client, fresh_workspace, receiver.url)
         for _ in range(3):
             await create_many(client, fresh_workspace, "people", [{"city": "x"}] * 60)
         got = await receiver.wait_for(180)
         await asyncio.sleep(0.5)  # a late duplicate would show up now
-    finally:
-        await second.stop()
-        await second_db.close()
     counts = Counter(r.event_id for r in receiver.events())
     assert len(counts) == 180
     assert max(counts.values()) == 1
@@ -240,11 +233,7 @@ async def test_non_2xx_is_retried_then_given_up_then_replayed(
     fresh_workspace: WorkspaceFixture,
     receiver: Receiver,
 ) -> None:
-    db = Database(database_url, max_size=2)
-    await db.open()
-    brief = DeliveryWorker(db, replace(FAST, horizon=0.4))
-    await brief.start()
-    try:
+    async with running_worker(database_url, replace(FAST, horizon=0.4)):
         hook = await subscribe(client, fresh_workspace, receiver.url)
         receiver.status = 500
         await client.post("/rest/companies", json={"name": "A"}, headers=fresh_workspace.headers)
@@ -253,7 +242,7 @@ async def test_non_2xx_is_retried_then_given_up_then_replayed(
             log = await _log(client, fresh_workspace, hook, "?status=failed")
             return log["totalCount"] == 1
 
-        await _until(given_up)
+        await until(given_up)
         log = await _log(client, fresh_workspace, hook)
         [delivery] = log["data"]["webhookDeliveries"]
         assert delivery["attempts"] >= 2
@@ -276,9 +265,6 @@ async def test_non_2xx_is_retried_then_given_up_then_replayed(
         assert detail["status"] == "delivered"
         assert detail["replayedAt"] is not None
         assert detail["payload"]["record"]["name"] == "A"
-    finally:
-        await brief.stop()
-        await db.close()
 
 
 async def test_replay_of_every_failed_delivery(
@@ -325,7 +311,7 @@ async def test_a_failing_endpoint_is_probed_and_blocks_no_other(
         async def failing() -> bool:
             return (await _log(client, fresh_workspace, broken))["endpoint"]["state"] == "failing"
 
-        await _until(failing)
+        await until(failing)
         before = await _attempts(client, fresh_workspace, broken)
         await asyncio.sleep(1.0)  # several backoff steps: only the probe is tried again
         after = await _attempts(client, fresh_workspace, broken)
@@ -350,11 +336,7 @@ async def test_the_worker_never_connects_to_an_internal_address_unless_allowed(
     fresh_workspace: WorkspaceFixture,
     receiver: Receiver,
 ) -> None:
-    db = Database(database_url, max_size=2)
-    await db.open()
-    guarded = DeliveryWorker(db, replace(FAST, allow_private=False))
-    await guarded.start()
-    try:
+    async with running_worker(database_url, replace(FAST, allow_private=False)):
         hook = await subscribe(client, fresh_workspace, receiver.url)  # allowed when created
         await client.post("/rest/companies", json={"name": "A"}, headers=fresh_workspace.headers)
 
@@ -362,10 +344,7 @@ async def test_the_worker_never_connects_to_an_internal_address_unless_allowed(
             log = await _log(client, fresh_workspace, hook)
             return bool(log["data"]["webhookDeliveries"][0]["attemptLog"])
 
-        await _until(attempted)
-    finally:
-        await guarded.stop()
-        await db.close()
+        await until(attempted)
     log = await _log(client, fresh_workspace, hook)
     error = log["data"]["webhookDeliveries"][0]["attemptLog"][0]["error"]
     assert "127.0.0.1" in error
