@@ -26,10 +26,10 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import orjson
 
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
+from app.encoding import dumps
 from app.metadata import ddl
 from app.metadata import webhook_events as events
 from app.metadata.field_types import Column
@@ -144,13 +144,7 @@ def changed_fields(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -
 
 
 def _dump(value: Any) -> str:
-    return orjson.dumps(value, default=_json_default).decode()
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, UUID):
-        return str(value)
-    return float(value)  # Decimal: the record shape has already made exact ones ints
+    return dumps(value).decode()  # exact numbers (Note [exact numbers] in app/encoding.py)
 
 
 async def record(

@@ -21,9 +21,9 @@ from graphql import GraphQLError, parse, validate
 from app import correlation, encoding, gate
 from app.auth.access_service import AccessService
 from app.auth.settings_access import require_settings_access
+from app.auth.workspace_settings import WorkspaceSettingsService
 from app.catalog.snapshot import Catalog
 from app.config import Settings
-from app.auth.workspace_settings import WorkspaceSettingsService
 from app.errors import AppError, BadRequest
 from app.graphql.core.documents import MAX_TOKENS
 from app.graphql.core.limits import MAX_VARIABLES_DEPTH, cost_limit, depth_limit, nesting
