@@ -4,6 +4,7 @@ crm up                      migrate, create the default workspace (and print its
                             admin key, once), then serve: what `make run` runs
 crm serve [--host --port]   serve the API
 crm migrate                 bring the core schema to the head revision
+crm worker                  deliver webhooks (beside servers run with WEBHOOK_WORKER=false)
 crm workspace create NAME   a workspace with Twenty's standard objects
 crm workspace list
 crm apikey create --workspace W --name N [--expires-at DATE] [--role LABEL] [--json]
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -56,12 +58,12 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
-def _run(work: Callable[[Settings, Database], Awaitable[T]]) -> T:
+def _run(work: Callable[[Settings, Database], Awaitable[T]], *, pool_size: int = 2) -> T:
     """Run `work` against the configured database (starting the embedded one if needed)."""
     settings = _settings()
 
     async def main() -> T:
-        db = Database(await resolve_database_url(settings), min_size=1, max_size=2)
+        db = Database(await resolve_database_url(settings), min_size=1, max_size=pool_size)
         await db.open()
         try:
             return await work(settings, db)
@@ -172,6 +174,27 @@ def _playground_banner(base: str) -> str:
         f"    GraphQL  {base}/playground/graphql?endpoint=graphql   (?endpoint=metadata)\n"
         f"OpenAPI:   {base}/rest/open-api/core  and  {base}/rest/open-api/metadata\n"
     )
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks until SIGTERM or SIGINT (docs/webhooks.md)."""
+    from app.webhooks.worker import DeliveryPolicy, DeliveryWorker
+
+    settings = _settings()
+
+    async def work(settings: Settings, db: Database) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        delivery = DeliveryWorker(db, DeliveryPolicy.from_settings(settings))
+        await delivery.start()
+        typer.echo("delivering webhooks (stop with Ctrl-C)")
+        await stop.wait()
+        await delivery.stop()
+
+    _run(work, pool_size=settings.db_pool_size)
 
 
 @workspace_cli.command("create")

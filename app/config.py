@@ -45,6 +45,20 @@ class Settings(BaseSettings):
     graphql_max_complexity: Annotated[int, Field(ge=1)] = 50_000
     rate_limit_per_minute: Annotated[int, Field(ge=1)] = 100
     rate_limit_per_second: Annotated[int, Field(ge=1)] = 20
+    # Requests refused for a missing or bad key, per client address and minute, before 429.
+    auth_failures_per_minute: Annotated[int, Field(ge=1)] = 30
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 4 * 1024 * 1024
+    # Records one bulk update, delete, destroy or restore by filter may touch (Twenty's name).
+    mutation_maximum_affected_records: Annotated[int, Field(ge=1, le=100_000)] = 100
+    # Webhooks (docs/webhooks.md): delivery runs in every server process unless disabled.
+    webhook_worker: bool = True
+    webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
+    webhook_retry_horizon_seconds: Annotated[float, Field(gt=0)] = 86_400.0
+    webhook_backoff_base_seconds: Annotated[float, Field(gt=0)] = 10.0
+    webhook_backoff_max_seconds: Annotated[float, Field(gt=0)] = 3_600.0
+    webhook_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
+    webhook_log_retention_days: Annotated[float, Field(gt=0)] = 7.0
+    webhook_allow_private_targets: bool = False
 
     @field_validator("database_url")
     @classmethod

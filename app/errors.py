@@ -18,6 +18,7 @@ into Twenty's envelope ``{"statusCode", "error", "messages"}`` plus our additive
     │   ├── InvalidBody              400      INVALID_BODY        a request body of the wrong shape
     │   ├── DuplicateEntry           400      DUPLICATE_ENTRY     a unique constraint
     │   ├── TooManyRecords           400      TOO_MANY_RECORDS    batch size limit
+    │   ├── QueryTooLarge            400      QUERY_TOO_LARGE     filter terms, `in` lists, order_by
     │   ├── MissingFilter            400      FILTER_REQUIRED     bulk write without a filter
     │   ├── PermissionDenied         400      PERMISSION_DENIED   "User does not have permission"
     │   │   └── NoRoleAssigned       400      API_KEY_NO_ROLE_ASSIGNED   a key without a role
@@ -26,15 +27,25 @@ into Twenty's envelope ``{"statusCode", "error", "messages"}`` plus our additive
     │   ├── RoleInUse                400      ROLE_IN_USE         still held by API keys
     │   ├── InvalidMetadataInput     400      INVALID_METADATA_INPUT   a metadata input's shape
     │   ├── MetadataMutationForbidden 400     METADATA_MUTATION_NOT_ALLOWED   standard/system
-    │   └── MetadataValidationFailed 400      METADATA_VALIDATION_FAILED   grouped problems
+    │   ├── MetadataValidationFailed 400      METADATA_VALIDATION_FAILED   grouped problems
+    │   ├── InvalidWebhookInput      400      INVALID_WEBHOOK_INPUT   operations, description…
+    │   ├── InvalidTargetUrl         400      INVALID_TARGET_URL  not http(s), or a private host
+    │   └── WebhookAlreadyExists     400      WEBHOOK_ALREADY_EXISTS  a create with a taken id
     ├── Unauthenticated              401      UNAUTHENTICATED     missing/bad/revoked/expired key
     ├── NotFound                     404      NOT_FOUND
     │   ├── RecordNotFound           404      RECORD_NOT_FOUND
-    │   └── MetadataNotFound         404      METADATA_NOT_FOUND  unknown object or field id
+    │   ├── MetadataNotFound         404      METADATA_NOT_FOUND  unknown object or field id
+    │   └── WebhookNotFound          404      WEBHOOK_NOT_FOUND   unknown webhook or delivery
     ├── Conflict                     409      CONFLICT
+    │   ├── TransientConflict        409      TRANSIENT_CONFLICT  deadlock, serialization failure
+    │   └── ModelChanged             409      MODEL_CHANGED       the data model changed meanwhile
+    ├── PayloadTooLarge              413      PAYLOAD_TOO_LARGE   a request body over the limit
     ├── RateLimited                  429      RATE_LIMITED
-    ├── ServiceUnavailable           503      SERVICE_UNAVAILABLE
+    ├── ServiceUnavailable           503      SERVICE_UNAVAILABLE the database is unreachable
     └── InternalError                500      INTERNAL_ERROR      never with a raw message
+
+Errors that tell the client when to come back (409 transient, 429, 503) carry `headers`
+(`Retry-After`), which every transport sends.
 
 Twenty's clients read ``error`` (an exception class name such as ``BadRequestException``) and
 ``messages``; our clients may rely on ``code``.
@@ -139,6 +150,13 @@ class MissingFilter(BadRequest):
     code = "FILTER_REQUIRED"
 
 
+class QueryTooLarge(BadRequest):
+    """A query beyond a bound of app.query.bounds: too many filter terms, too long an `in`
+    list, too many order_by terms, conditions nested too deep, too many records touched."""
+
+    code = "QUERY_TOO_LARGE"
+
+
 class PermissionDenied(BadRequest):
     """Twenty's REST answers 400 here and its clients expect it; GraphQL says FORBIDDEN."""
 
@@ -240,6 +258,23 @@ class MetadataValidationFailed(BadRequest):
         }
 
 
+class InvalidWebhookInput(BadRequest):
+    """A webhook input Twenty's validation would refuse (its WebhookExceptionCode)."""
+
+    code = "INVALID_WEBHOOK_INPUT"
+
+
+class InvalidTargetUrl(BadRequest):
+    """A webhook `targetUrl` that is not http(s), or whose host is loopback, private,
+    link-local or a metadata address (unless the operator allows such targets)."""
+
+    code = "INVALID_TARGET_URL"
+
+
+class WebhookAlreadyExists(BadRequest):
+    code = "WEBHOOK_ALREADY_EXISTS"
+
+
 class Unauthenticated(AppError):
     code = "UNAUTHENTICATED"
     status = 401
@@ -262,11 +297,40 @@ class MetadataNotFound(NotFound):
     code = "METADATA_NOT_FOUND"
 
 
+class WebhookNotFound(NotFound):
+    code = "WEBHOOK_NOT_FOUND"
+
+
 class Conflict(AppError):
     code = "CONFLICT"
     status = 409
     error = "ConflictException"
     graphql_code = "CONFLICT"
+
+
+class TransientConflict(Conflict):
+    """The database gave up on the transaction to let a concurrent one finish (a deadlock, a
+    serialization failure): nothing was written, and the same request may be sent again."""
+
+    code = "TRANSIENT_CONFLICT"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}
+
+
+class ModelChanged(Conflict):
+    """The workspace's data model changed while the request ran (a field it reads was renamed
+    or removed) and a retry with the new model failed too."""
+
+    code = "MODEL_CHANGED"
+
+
+class PayloadTooLarge(AppError):
+    code = "PAYLOAD_TOO_LARGE"
+    status = 413
+    error = "PayloadTooLargeException"
+    graphql_code = "BAD_REQUEST"
 
 
 class RateLimited(AppError):
@@ -285,6 +349,11 @@ class ServiceUnavailable(AppError):
     status = 503
     error = "ServiceUnavailableException"
     graphql_code = "SERVICE_UNAVAILABLE"
+    retry_after = 5  # seconds: reconnecting to a restarted PostgreSQL takes about that
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class InternalError(AppError):

@@ -2,6 +2,12 @@
 key's rate limit, refuse a key without a role, and pick the catalog snapshot the request reads
 and the role's access in it (app.catalog.access).
 
+Every transport admits before it reads the request body, so a request without a valid key
+costs no parsing. A missing or bad key is counted against its client address; an address over
+that budget (AUTH_FAILURES_PER_MINUTE) is refused with 429 before its key is even looked up,
+unless the key authenticated lately (so a flood from a shared address does not lock out the
+good keys behind it, and costs no database work).
+
 The rate-limit decision is left in the request state for the X-RateLimit-* headers
 (app/ratelimit/headers.py), refused requests included.
 """
@@ -13,24 +19,36 @@ from starlette.requests import Request
 from app.auth.api_keys import Principal
 from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
-from app.errors import NoRoleAssigned, RateLimited
+from app.errors import NoRoleAssigned, RateLimited, Unauthenticated
 from app.ratelimit import headers
 from app.state import AppState
 
 
 async def admit(state: AppState, request: Request) -> Principal:
     """The caller's principal, or Unauthenticated / RateLimited."""
-    async with state.db.connection() as conn:
-        principal = await state.authenticator.authenticate(
-            conn, request.headers.get("authorization")
+    refusal = state.limiter.refused_client(request)
+    authorization = request.headers.get("authorization")
+    if refusal is not None and not state.authenticator.recently_valid(authorization):
+        setattr(request.state, headers.STATE_KEY, refusal)
+        raise RateLimited(
+            "Too many requests with a missing or invalid API key from this address; "
+            f"retry in {refusal.retry_after} s",
+            limit=refusal.limit,
+            retryAfterSeconds=refusal.retry_after,
         )
+    try:
+        async with state.db.connection() as conn:
+            principal = await state.authenticator.authenticate(conn, authorization)
+    except Unauthenticated:
+        state.limiter.count_refusal(request)
+        raise
     request.state.principal = principal
-    decision = await state.limiter.hit(principal.api_key_id, state.quota_for(principal))
+    decision = await state.limiter.hit(request, state.quota_for(principal))
     setattr(request.state, headers.STATE_KEY, decision)
     if not decision.allowed:
         raise RateLimited(
-            f"Rate limit exceeded: {decision.limit} requests per minute for this API key; "
-            f"retry in {decision.retry_after} s",
+            f"Rate limit exceeded: {decision.limit} requests per {decision.shown.name} for "
+            f"this API key; retry in {decision.retry_after} s",
             limit=decision.limit,
             retryAfterSeconds=decision.retry_after,
         )

@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.config import Settings, get_settings
+from app.edge import BodyLimit, Failures
 from app.graphql.core import endpoint as core_graphql
 from app.graphql.metadata import endpoint as graphql_metadata
 from app.playground import router as playground
 from app.ratelimit.headers import RateLimitHeaders
-from app.rest import access, core, errors, health, open_api
+from app.rest import access, core, errors, health, open_api, webhooks
 from app.rest import metadata as rest_metadata
 from app.rest.responses import FastJSONResponse
 from app.state import AppState
@@ -48,11 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     open_api.install_log_redaction()  # ?token= must not reach the access log
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Failures)  # outermost: sees every failure, never re-raises
     app.include_router(health.router)
     app.include_router(graphql_metadata.router)
     app.include_router(rest_metadata.router)  # before core: its /rest/{plural}/{id} would match
     app.include_router(access.router)  # before core, likewise (and /rest/apiKeys)
     app.include_router(open_api.router)  # before core, likewise
+    app.include_router(webhooks.router)  # before core, likewise (and /rest/webhooks)
     app.include_router(core.router)
     app.include_router(core_graphql.router)
     playground.install(app)

@@ -1,4 +1,5 @@
-"""What one server process holds for its lifetime: settings, pool, catalogs, authenticator."""
+"""What one server process holds for its lifetime: settings, pool, catalogs, authenticator,
+rate limiter, and (unless WEBHOOK_WORKER=false) a webhook delivery worker."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from app.db.location import resolve_database_url
 from app.openapi.cache import DocumentCache
 from app.query.counts import CountCache
 from app.ratelimit.limiter import Quota, RateLimiter
+from app.webhooks.worker import DeliveryPolicy, DeliveryWorker
 
 
 @dataclass(slots=True)
@@ -24,6 +26,7 @@ class AppState:
     authenticator: Authenticator
     limiter: RateLimiter
     documents: DocumentCache = field(default_factory=DocumentCache)  # OpenAPI, per version
+    worker: DeliveryWorker | None = None
     counts: CountCache = field(default_factory=CountCache)  # Note [count reuse]
 
     @classmethod
@@ -33,12 +36,19 @@ class AppState:
         await db.open()
         catalogs = CatalogStore(db)
         await catalogs.start()
+        worker = None
+        if settings.webhook_worker:
+            worker = DeliveryWorker(db, DeliveryPolicy.from_settings(settings))
+            await worker.start()
         return cls(
             settings=settings,
             db=db,
             catalogs=catalogs,
             authenticator=Authenticator(settings.resolved_secret()),
-            limiter=RateLimiter(settings.redis_url),
+            limiter=RateLimiter(
+                settings.redis_url, failures_per_minute=settings.auth_failures_per_minute
+            ),
+            worker=worker,
         )
 
     def quota_for(self, principal: Principal) -> Quota:
@@ -49,6 +59,8 @@ class AppState:
         )
 
     async def close(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop()
         await self.catalogs.stop()
         await self.limiter.close()
         await self.db.close()

@@ -39,6 +39,8 @@ import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import asyncpg
 import redis.asyncio as redis
@@ -130,6 +132,11 @@ async def redis_reachable(url: str) -> bool:
         await client.aclose()
 
 
+def _request(principal: object) -> Any:
+    """What the limiter reads of a request: the admitted principal in its state."""
+    return SimpleNamespace(state=SimpleNamespace(principal=principal))
+
+
 def scenarios(
     db: Database,
     key: api_keys.ApiKey,
@@ -155,13 +162,15 @@ def scenarios(
     def admit(limiter: RateLimiter) -> Callable[[], Awaitable[object]]:
         async def call() -> object:
             principal = await authenticate()
-            return await limiter.hit(principal.api_key_id, QUOTA)
+            return await limiter.hit(_request(principal), QUOTA)
 
         return call
 
     def hit(limiter: RateLimiter) -> Callable[[], Awaitable[object]]:
+        request = _request(SimpleNamespace(api_key_id=key.id))
+
         async def call() -> object:
-            return await limiter.hit(key.id, QUOTA)
+            return await limiter.hit(request, QUOTA)
 
         return call
 

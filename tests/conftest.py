@@ -71,6 +71,10 @@ def settings(database_url: str) -> Settings:
         batch_max_records=60,
         rate_limit_per_minute=1_000_000,
         rate_limit_per_second=1_000_000,
+        auth_failures_per_minute=1_000_000,
+        # The webhook suites run their own delivery workers (tests/integration/webhooks).
+        webhook_worker=False,
+        webhook_allow_private_targets=True,
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -79,6 +79,32 @@ async def role_details(conn: asyncpg.Connection, workspace_id: UUID) -> dict[UUI
     }
 
 
+@asynccontextmanager
+async def settings_change(
+    db: Database, catalogs: CatalogRefresher, principal: Principal
+) -> AsyncIterator[asyncpg.Connection]:
+    """One change to what a workspace's catalog holds besides its model (roles, permissions,
+    webhooks): Note [permission changes]."""
+    workspace_id = principal.workspace_id
+    async with db.transaction() as conn:
+        await conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
+        try:
+            workspace = await store.lock_workspace(conn, workspace_id)
+        except asyncpg.LockNotAvailableError:
+            raise ServiceUnavailable(
+                "Another change of this workspace's model, roles or webhooks is running; retry"
+            ) from None
+        if workspace is None:
+            raise MetadataNotFound("Workspace not found", id=str(workspace_id))
+        await require_settings_access(conn, principal)
+        yield conn
+        version = await store.bump_version(conn, workspace_id)
+    try:
+        await catalogs.refresh(workspace_id, min_version=version)
+    except (OSError, asyncpg.PostgresError, ServiceUnavailable):  # committed: next request reloads
+        log.warning("catalog refresh after a settings change failed", exc_info=True)
+
+
 class AccessService:
     def __init__(
         self, db: Database, *, catalogs: CatalogRefresher, secret: str, principal: Principal
@@ -95,26 +121,8 @@ class AccessService:
             await require_settings_access(conn, self._principal)
             yield conn
 
-    @asynccontextmanager
-    async def _permission_change(self) -> AsyncIterator[asyncpg.Connection]:
-        """Note [permission changes]."""
-        async with self._db.transaction() as conn:
-            await conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
-            try:
-                workspace = await store.lock_workspace(conn, self._workspace_id)
-            except asyncpg.LockNotAvailableError:
-                raise ServiceUnavailable(
-                    "Another change of this workspace's model or roles is running; retry"
-                ) from None
-            if workspace is None:
-                raise MetadataNotFound("Workspace not found", id=str(self._workspace_id))
-            await require_settings_access(conn, self._principal)
-            yield conn
-            version = await store.bump_version(conn, self._workspace_id)
-        try:
-            await self._catalogs.refresh(self._workspace_id, min_version=version)
-        except (OSError, asyncpg.PostgresError):  # committed: the next request reloads anyway
-            log.warning("catalog refresh after a permission change failed", exc_info=True)
+    def _permission_change(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        return settings_change(self._db, self._catalogs, self._principal)
 
     async def _view(self, conn: asyncpg.Connection, key: ApiKey) -> KeyView:
         details = await role_details(conn, self._workspace_id)

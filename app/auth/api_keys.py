@@ -13,6 +13,7 @@ import hmac
 import secrets
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from app.errors import BadRequest, NotFound, Unauthenticated
 TOKEN_PREFIX = "crm_"  # noqa: S105 (a public prefix, not a secret)
 _TOKEN_BODY_LENGTH = 43  # secrets.token_urlsafe(32)
 LAST_USED_WRITE_INTERVAL = 60.0  # seconds between last_used_at writes per key and process
+LAST_USED_MEMORY = 10_000  # keys whose last write time a process remembers
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,19 @@ class Authenticator:
 
     def __init__(self, secret: str) -> None:
         self._secret = secret
-        self._last_used_written: dict[UUID, float] = {}
+        # Bounded: the keys seen most recently (an evicted key is written once more, no harm).
+        self._last_used_written: OrderedDict[UUID, float] = OrderedDict()
+        # Digests of tokens that authenticated lately: an address refused for sending bad keys
+        # still gets its good ones looked up (app.gate), and nothing else.
+        self._recent: OrderedDict[str, None] = OrderedDict()
+
+    def recently_valid(self, authorization: str | None) -> bool:
+        """Whether this header's token authenticated lately (it is looked up again anyway)."""
+        try:
+            digest = hash_token(self._secret, _bearer_token(authorization))
+        except Unauthenticated:
+            return False
+        return digest in self._recent
 
     async def authenticate(self, conn: asyncpg.Connection, authorization: str | None) -> Principal:
         token = _bearer_token(authorization)
@@ -177,6 +191,10 @@ class Authenticator:
         if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
             raise Unauthenticated("Token has expired.")
         await self._touch(conn, row["id"])
+        self._recent[digest] = None
+        self._recent.move_to_end(digest)
+        if len(self._recent) > LAST_USED_MEMORY:
+            self._recent.popitem(last=False)
         return Principal(
             workspace_id=row["workspace_id"],
             api_key_id=row["id"],
@@ -193,6 +211,9 @@ class Authenticator:
         if now - self._last_used_written.get(key_id, float("-inf")) < LAST_USED_WRITE_INTERVAL:
             return
         self._last_used_written[key_id] = now
+        self._last_used_written.move_to_end(key_id)
+        if len(self._last_used_written) > LAST_USED_MEMORY:
+            self._last_used_written.popitem(last=False)
         await conn.execute("UPDATE core.api_key SET last_used_at = now() WHERE id = $1", key_id)
 
 

@@ -11,6 +11,10 @@ covers a notification lost while the listener reconnected. And a request never w
 either: the API-key lookup reads the workspace's version in the same query, and a snapshot
 older than that is reloaded before the request uses it (deps' `get_catalog`), so the next
 request after a change committed anywhere sees the change.
+
+At most `max_workspaces` snapshots are kept, least recently used first out (like the GraphQL
+schema cache): a process serving many workspaces holds the busy ones, and reloads the others
+on their next request.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from uuid import UUID
 
 import asyncpg
 
 from app.catalog.snapshot import Catalog
 from app.db.database import Database
+from app.errors import ServiceUnavailable
 from app.metadata import store as metadata_store
 from app.metadata.grants import Grants, load_grants
 from app.metadata.workspace_model import WorkspaceModel
@@ -36,9 +42,12 @@ EXPECT_FOR = 1.0  # seconds a notification of this process's own pending change 
 
 
 class CatalogStore:
-    def __init__(self, db: Database, *, poll_interval: float = 5.0) -> None:
+    def __init__(
+        self, db: Database, *, poll_interval: float = 5.0, max_workspaces: int = 512
+    ) -> None:
         self._db = db
-        self._snapshots: dict[UUID, Catalog] = {}
+        self._max = max_workspaces
+        self._snapshots: OrderedDict[UUID, Catalog] = OrderedDict()
         self._locks: dict[UUID, asyncio.Lock] = {}
         self._poll_interval = poll_interval
         self._listener: asyncpg.Connection | None = None
@@ -54,8 +63,18 @@ class CatalogStore:
         """The current snapshot; loaded on first use."""
         snapshot = self._snapshots.get(workspace_id)
         if snapshot is not None:
+            self._snapshots.move_to_end(workspace_id)
             return snapshot
         return await self.refresh(workspace_id)
+
+    def _install(self, snapshot: Catalog) -> None:
+        self._snapshots[snapshot.workspace_id] = snapshot
+        self._snapshots.move_to_end(snapshot.workspace_id)
+        while len(self._snapshots) > self._max:
+            evicted, _ = self._snapshots.popitem(last=False)
+            lock = self._locks.get(evicted)
+            if lock is not None and not lock.locked():
+                del self._locks[evicted]
 
     async def refresh(self, workspace_id: UUID, *, min_version: int | None = None) -> Catalog:
         """Reload from the database unless a snapshot at `min_version` or newer is already here.
@@ -68,8 +87,9 @@ class CatalogStore:
             async with self._db.connection() as conn:
                 snapshot = await load_catalog(conn, workspace_id)
             if current is None or snapshot.version >= current.version:
-                self._snapshots[workspace_id] = snapshot
-            return self._snapshots[workspace_id]
+                self._install(snapshot)
+                return snapshot
+            return current
 
     def expect(self, workspace_id: UUID, version: int) -> None:
         """This process is about to commit `version` and will `adopt` it: the notification of
@@ -85,8 +105,9 @@ class CatalogStore:
         self._expected.pop(model.workspace_id, None)
         current = self._snapshots.get(model.workspace_id)
         if current is None or snapshot.version > current.version:
-            self._snapshots[model.workspace_id] = snapshot
-        return self._snapshots[model.workspace_id]
+            self._install(snapshot)
+            return snapshot
+        return current
 
     async def start(self, *, listen: bool = True) -> None:
         """Begin listening for version bumps (unless `listen` is False) and polling as a safety
@@ -146,7 +167,7 @@ class CatalogStore:
                 await self._connect_listener()
                 await self._check_versions()
                 return
-            except (OSError, asyncpg.PostgresError):
+            except (OSError, asyncpg.PostgresError, ServiceUnavailable):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -161,7 +182,7 @@ class CatalogStore:
             await asyncio.sleep(self._poll_interval)
             try:
                 await self._check_versions()
-            except (OSError, asyncpg.PostgresError):
+            except (OSError, asyncpg.PostgresError, ServiceUnavailable):
                 log.warning("catalog version poll failed", exc_info=True)
             self._tasks = [t for t in self._tasks if not t.done() or t.get_name() == "catalog-poll"]
 

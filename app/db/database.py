@@ -2,6 +2,10 @@
 
 Services receive connections and never commit; the edge (a route, a CLI command) opens the
 transaction with `Database.transaction()` and the whole request succeeds or fails as one.
+
+A connection that cannot be had (the server is down, restarting, refusing connections, or
+the pool stays empty for ACQUIRE_TIMEOUT) raises ServiceUnavailable: the client gets 503 with
+Retry-After, and the pool connects again by itself on a later request.
 """
 
 from __future__ import annotations
@@ -11,7 +15,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-import orjson
+
+from app import encoding
+from app.errors import ServiceUnavailable
+
+ACQUIRE_TIMEOUT = 10.0  # seconds a request waits for a pooled connection before a 503
 
 
 def to_asyncpg_dsn(url: str) -> str:
@@ -23,13 +31,13 @@ def to_asyncpg_dsn(url: str) -> str:
 
 
 def _dump_json(value: Any) -> str:
-    return orjson.dumps(value).decode()
+    return encoding.dumps(value).decode()
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for type_name in ("json", "jsonb"):
         await conn.set_type_codec(
-            type_name, encoder=_dump_json, decoder=orjson.loads, schema="pg_catalog"
+            type_name, encoder=_dump_json, decoder=encoding.loads, schema="pg_catalog"
         )
 
 
@@ -77,12 +85,24 @@ class Database:
             raise RuntimeError("Database.open() was not called")
         return self._pool
 
+    async def _acquire(self) -> asyncpg.Connection:
+        try:
+            return await self.pool.acquire(timeout=ACQUIRE_TIMEOUT)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise ServiceUnavailable(
+                "The database is unavailable; retry shortly",
+                hint="the server reconnects by itself: retry after the Retry-After delay",
+            ) from exc
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self.pool.acquire() as conn:
+        conn = await self._acquire()
+        try:
             yield conn
+        finally:
+            await self.pool.release(conn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self.connection() as conn, conn.transaction():
             yield conn

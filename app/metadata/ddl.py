@@ -181,7 +181,7 @@ def count_triggers(schema: str, obj: ObjectMeta) -> list[str]:
 
     Note [row counts]: `totalCount` of an unfiltered list is read from per-object counter rows
     kept by statement-level triggers with transition tables (function `core.count_live_rows`,
-    migration 0004), in the transaction of the write, so a count is exact for the snapshot that
+    migration 0005), in the transaction of the write, so a count is exact for the snapshot that
     reads it. Each writer adds its delta to one of 16 shard rows (by backend pid), so concurrent
     writers do not queue on one row; a read sums the shards. TRUNCATE resets the count.
     The same rows count the statements that changed any row (`changes`, never decreasing): a

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from app.errors import InvalidMetadataInput
+from app.errors import InvalidFieldValue, InvalidMetadataInput
 from app.metadata.enums import RelationType
+from app.metadata.field_types.coercion import check_json
 
 # Twenty's FieldMetadataType: what the API accepts as a type name (we create a subset).
 FIELD_TYPE_NAMES = (
@@ -142,6 +143,11 @@ class _Checker:
         return out
 
     def _fits(self, key: str, kind: str, value: Any) -> bool:
+        try:
+            check_json(value, key)  # no NUL, bounded depth (Note [value ranges])
+        except InvalidFieldValue as error:
+            self.messages.append(f"{key}: {error.context['detail']}")
+            return False
         if value is None or kind == _ANY:
             return True
         if kind == _STRING and not isinstance(value, str):

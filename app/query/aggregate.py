@@ -253,6 +253,9 @@ def expression(aggregate: Aggregate, alias: str = "t") -> str:
             return f"CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE {column}) END"
         if op is AggregateOp.COUNT_FALSE:
             return f"CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE NOT {column}) END"
+        if op in (AggregateOp.SUM, AggregateOp.AVG):
+            # Exact arithmetic: a sum of doubles overflows (an error) long before a numeric.
+            return f"{op.value.lower()}({column}::numeric)"
         return f"{op.value.lower()}({column})"
     value = _value(aggregate.columns, alias)
     body = {
@@ -323,5 +326,7 @@ def _convert(aggregate: Aggregate, raw: Any) -> Any:
         assert aggregate.value_column is not None
         return dump_scalar(aggregate.value_column[1], raw)
     if isinstance(raw, Decimal):
-        return int(raw) if raw == raw.to_integral_value() and abs(raw) < 10**15 else float(raw)
+        if abs(raw) >= 10**15:
+            return raw  # exact (Note [exact numbers]); GraphQL's Float rounds it itself
+        return int(raw) if raw == raw.to_integral_value() else float(raw)
     return dump_scalar(ScalarKind.FLOAT, raw)

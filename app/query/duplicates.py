@@ -17,7 +17,7 @@ import asyncpg
 from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
-from app.errors import BadRequest
+from app.errors import BadRequest, TooManyRecords
 from app.metadata.model import ObjectMeta
 from app.query import engine, plan, shape, sql, writes
 from app.query.resolve import ColumnRef, resolve_column
@@ -55,11 +55,16 @@ async def find_duplicates(
     ids: Sequence[UUID] | None,
     options: engine.ReadOptions,
     access: Access,
+    max_inputs: int | None = None,
 ) -> list[tuple[int, list[dict[str, Any]]]]:
-    """For each input record (or id), (total count, duplicates) in input order."""
+    """For each input record (or id), (total count, duplicates) in input order; at most
+    `max_inputs` inputs (one statement each), like a batch."""
     access.require(obj, Action.READ)
     if data is not None and ids is not None:
         raise BadRequest('You cannot provide both "data" and "ids" arguments')
+    given = len(data if data is not None else ids or ())
+    if max_inputs is not None and given > max_inputs:
+        raise TooManyRecords(f"Maximum number of records to find duplicates of is {max_inputs}.")
     if ids is None and not data:
         raise BadRequest('The "data" condition can not be empty when "ids" input not provided')
     groups = criteria(catalog, obj, access)

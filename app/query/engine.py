@@ -7,6 +7,9 @@ statement per relation for a whole page, never one per record.
 Every operation takes the caller's `access` and checks it before any statement is sent: the
 object flag the operation needs (Note [permission rules] in app/catalog/access.py), then, as
 the planner resolves them, every field it reads, filters, sorts or writes.
+
+Every write records its webhook events on the same connection, so in its transaction (Note
+[transactional outbox] in app/query/outbox.py).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from app.errors import DuplicateEntry, InvalidParameter, MissingFilter, RecordNo
 from app.metadata import ddl
 from app.metadata.field_types import Column, ScalarKind, handler_for
 from app.metadata.model import ObjectMeta
-from app.query import ast, dberrors, plan, shape, sql, trace, writes
+from app.query import ast, bounds, dberrors, locks, outbox, plan, shape, sql, trace, writes
 from app.query.resolve import resolve_column
 
 
@@ -41,7 +44,10 @@ async def _fetch(conn: asyncpg.Connection, statement: sql.Statement, table: str)
     try:
         rows: list[Any] = await conn.fetch(statement.sql, *statement.params)
     except asyncpg.PostgresError as exc:
-        raise dberrors.translate(exc, table) from None
+        translated = dberrors.translate(exc, table)
+        if translated is exc:
+            raise  # not the client's fault: logged and answered by app/failures.py
+        raise translated from None
     return rows
 
 
@@ -129,19 +135,28 @@ async def create(
     `upsert_on` names (a composite stands for its unique sub-field: `emails` is
     `emails.primaryEmail`); soft-deleted records never match. Creating (and upserting) needs
     the object's update flag, and every key of every body must be a field the role may write.
+    Events: `created`, or for an upsert `created`/`updated` as it happened (Note
+    [transactional outbox]).
     """
     access.require(obj, Action.UPDATE)
     rows = writes.create_rows(obj, bodies, actor=actor, access=access)
     if not upsert:
-        return await _insert(conn, catalog, obj, rows, options, access, conflict=None)
+        created = await _insert(conn, catalog, obj, rows, options, access, conflict=None)
+        await outbox.record(conn, catalog, obj, "created", created)
+        return created
     key = upsert_on or ("id",)
     column = _upsert_column(catalog, obj, key, access)
     _refuse_repeated_keys(rows, column, ".".join(key))
+    # Note [upsert lock order]: keys locked in one order, rows sent sorted by key.
+    values = [row.values.get(column.name) for row in rows]
+    await locks.key_locks(conn, f"{catalog.schema}.{obj.table_name}.{column.name}", values)
+    order = sorted(range(len(rows)), key=lambda i: str(values[i]))
+    before = await outbox.lock_upsert_targets(conn, catalog, obj, column, values)
     # Records that set different fields are upserted separately, so that a field one record
     # leaves out is never overwritten with its default.
     groups: dict[frozenset[str], list[int]] = {}
-    for index, row in enumerate(rows):
-        groups.setdefault(row.provided, []).append(index)
+    for index in order:
+        groups.setdefault(rows[index].provided, []).append(index)
     results: list[dict[str, Any]] = [{} for _ in rows]
     for provided, indexes in groups.items():
         group = [rows[i] for i in indexes]
@@ -152,6 +167,7 @@ async def create(
             raise _soft_deleted_conflict(obj, group, records)
         for index, record in zip(indexes, records, strict=True):
             results[index] = record
+    await outbox.record_upsert(conn, catalog, obj, results, before)
     return results
 
 
@@ -266,6 +282,7 @@ async def update(
     filter: ast.Filter | None = None,
     options: ReadOptions,
     access: Access,
+    max_records: int | None = None,
 ) -> list[dict[str, Any]]:
     """Update one record by id (404 if absent) or every record matching a mandatory filter."""
     access.require(obj, Action.UPDATE)
@@ -274,14 +291,28 @@ async def update(
     values = writes.update_values(obj, body, access=access)
     types = column_types(obj)
     params = sql.Params()
+    where = _target_where(
+        catalog, obj, params, record_id=record_id, filter=filter, access=access, cap=max_records
+    )
+    before = await outbox.lock_before(conn, catalog, obj, ("updated",), where, params.values)
     sets = [f"{ident(c)} = {params.add(v, types[c])}" for c, v in values.items()]
-    where = _target_where(catalog, obj, params, record_id=record_id, filter=filter, access=access)
     statement = (
         f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t SET {', '.join(sets)} "
         f"WHERE {where}"
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    if record_id is not None and not records:
+    _written(records, record_id, max_records, "update")
+    await outbox.record(conn, catalog, obj, "updated", records, before)
+    return records
+
+
+def _written(
+    records: list[dict[str, Any]], record_id: UUID | None, cap: int | None, operation: str
+) -> list[dict[str, Any]]:
+    """The records a write touched: one by id (404 when absent), or at most `cap` by filter."""
+    if record_id is None:
+        bounds.check_affected(len(records), cap, operation)
+    elif not records:
         raise RecordNotFound("Record not found", id=str(record_id))
     return records
 
@@ -295,8 +326,10 @@ def _target_where(
     filter: ast.Filter | None,
     access: Access,
     deleted: bool | None = False,
+    cap: int | None = None,
 ) -> str:
-    """Rows an id or a filter names; `deleted` False/True/None = live/soft-deleted/either."""
+    """Rows an id or a filter names; `deleted` False/True/None = live/soft-deleted/either.
+    With `cap`, a filter names at most `cap + 1` rows (bounds.check_affected refuses more)."""
     parts = []
     if record_id is not None:
         parts.append(f't."id" = {params.add(record_id, "uuid")}')
@@ -310,7 +343,10 @@ def _target_where(
         parts.append('t."deletedAt" IS NOT NULL')
     elif deleted is False:
         parts.append('t."deletedAt" IS NULL')
-    return " AND ".join(parts) or "true"
+    where = " AND ".join(parts) or "true"
+    if cap is not None and record_id is None:
+        return bounds.capped(where, sql.table(catalog.schema, obj.table_name), cap)
+    return where
 
 
 async def delete(
@@ -323,6 +359,7 @@ async def delete(
     filter: ast.Filter | None = None,
     options: ReadOptions,
     access: Access,
+    max_records: int | None = None,
 ) -> list[dict[str, Any]]:
     """Soft delete (set deletedAt) or destroy, one by id (404 if absent) or many by filter."""
     access.require(obj, Action.SOFT_DELETE if soft else Action.DESTROY)
@@ -330,9 +367,10 @@ async def delete(
         _required_filter(filter, "delete" if soft else "destroy")
     params = sql.Params()
     table = sql.table(catalog.schema, obj.table_name)
+    before = None
     if soft:
         where = _target_where(
-            catalog, obj, params, record_id=record_id, filter=filter, access=access
+            catalog, obj, params, record_id=record_id, filter=filter, access=access, cap=max_records
         )
         statement = (
             f'UPDATE {table} AS t SET "deletedAt" = now(), "updatedAt" = now() WHERE {where}'
@@ -346,11 +384,13 @@ async def delete(
             filter=filter,
             access=access,
             deleted=None if record_id is not None else False,
+            cap=max_records,
         )
+        before = await outbox.lock_before(conn, catalog, obj, ("destroyed",), where, params.values)
         statement = f"DELETE FROM {table} AS t WHERE {where}"
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    if record_id is not None and not records:
-        raise RecordNotFound("Record not found", id=str(record_id))
+    _written(records, record_id, max_records, "delete" if soft else "destroy")
+    await outbox.record(conn, catalog, obj, "deleted" if soft else "destroyed", records, before)
     return records
 
 
@@ -363,6 +403,7 @@ async def restore(
     filter: ast.Filter | None = None,
     options: ReadOptions,
     access: Access,
+    max_records: int | None = None,
 ) -> list[dict[str, Any]]:
     """Undo soft deletes: a write, and the inverse of a soft delete, so both flags are needed
     (Note [permission rules])."""
@@ -372,13 +413,20 @@ async def restore(
         _required_filter(filter, "restore")
     params = sql.Params()
     where = _target_where(
-        catalog, obj, params, record_id=record_id, filter=filter, access=access, deleted=True
+        catalog,
+        obj,
+        params,
+        record_id=record_id,
+        filter=filter,
+        access=access,
+        deleted=True,
+        cap=max_records,
     )
     statement = (
         f"UPDATE {sql.table(catalog.schema, obj.table_name)} AS t "
         f'SET "deletedAt" = NULL, "updatedAt" = now() WHERE {where}'
     )
     records = await _returning(conn, catalog, obj, statement, params.values, options, access)
-    if record_id is not None and not records:
-        raise RecordNotFound("Record not found", id=str(record_id))
+    _written(records, record_id, max_records, "restore")
+    await outbox.record(conn, catalog, obj, "restored", records)
     return records

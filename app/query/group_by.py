@@ -16,8 +16,9 @@ Grouping, ordering or aggregating by a field the role may not read is refused by
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -202,7 +203,7 @@ def _as_text(chosen: aggregate.Aggregate, value: Any) -> Any:
         aggregate.AggregateOp.SUM,
     )
     if numeric and value is not None and chosen.result is not aggregate.ResultType.DATE_TIME:
-        return str(value)
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
     return value
 
 
@@ -226,20 +227,26 @@ async def group_by(
     chosen = aggregate.pick(obj, list(aggregate_keys or ["totalCount"]), access=access)
     where = plan.plan_filter(catalog, obj, filter, access=access)
     with_deleted = ast.mentions_field(filter, "deletedAt")
-    params = sql.Params()
-    conditions = sql.where_sql(catalog.schema, where, with_deleted, params)
-    outputs = [f'{d.expression} AS "__d{i}"' for i, d in enumerate(dimensions)]
-    outputs += [f'{aggregate.expression(a)} AS "__a{i}"' for i, a in enumerate(chosen)]
+    dims = [f'{d.expression} AS "__d{i}"' for i, d in enumerate(dimensions)]
     order = _order_sql(order_spec, dimensions, {a.key: a for a in chosen}, obj, access)
-    text = f"SELECT {', '.join(outputs)} FROM {sql.table(catalog.schema, obj.table_name)} t"
-    if conditions:
-        text += " WHERE " + " AND ".join(conditions)
-    text += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(dimensions)))
-    text += " ORDER BY " + ", ".join(order) + f" LIMIT {int(limit)}"
+
+    def groups_sql(outputs: Sequence[str], params: sql.Params) -> str:
+        """The groups returned: `outputs` of each, filtered, ordered and limited."""
+        conditions = sql.where_sql(catalog.schema, where, with_deleted, params)
+        text = f"SELECT {', '.join(outputs)} FROM {sql.table(catalog.schema, obj.table_name)} t"
+        if conditions:
+            text += " WHERE " + " AND ".join(conditions)
+        text += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(dimensions)))
+        return text + " ORDER BY " + ", ".join(order) + f" LIMIT {int(limit)}"
+
     samples_plan = (
         _samples_plan(catalog, obj, records_order, options, access) if include_records else None
     )
-    rows = await conn.fetch(text, *params.values)
+    params = sql.Params()
+    outputs = dims + [f'{aggregate.expression(a)} AS "__a{i}"' for i, a in enumerate(chosen)]
+    rows = await engine.fetch(
+        conn, sql.Statement(groups_sql(outputs, params), tuple(params.values)), obj.table_name
+    )
     groups = []
     keys = []
     for row in rows:
@@ -253,7 +260,7 @@ async def group_by(
         groups.append(group)
     if samples_plan is not None and groups:
         samples = await _samples(
-            conn, catalog, samples_plan, dimensions, where, with_deleted, limit, options
+            conn, catalog, samples_plan, dimensions, where, with_deleted, limit, options, groups_sql
         )
         for key, group in zip(keys, groups, strict=True):
             group["records"] = samples.get(key, [])
@@ -284,25 +291,32 @@ async def _samples(
     with_deleted: bool,
     limit: int,
     options: engine.ReadOptions,
+    groups_sql: Callable[[Sequence[str], sql.Params], str],
 ) -> Mapping[tuple[Any, ...], list[dict[str, Any]]]:
-    """Up to `limit` records of every group, in one windowed statement."""
+    """Up to `limit` records of each group returned (and of no other), in one windowed
+    statement."""
     selection, order = planned
     obj = selection.obj
     params = sql.Params()
+    keys = groups_sql([f'{d.expression} AS "__d{i}"' for i, d in enumerate(dimensions)], params)
     conditions = sql.where_sql(catalog.schema, where, with_deleted, params)
+    conditions += [
+        f'{d.expression} IS NOT DISTINCT FROM g."__d{i}"' for i, d in enumerate(dimensions)
+    ]
     partition = ", ".join(d.expression for d in dimensions)
     dims = ", ".join(f'{d.expression} AS "__d{i}"' for i, d in enumerate(dimensions))
     inner = (
         f"SELECT {sql.select_list(selection.columns)}, {dims}, row_number() OVER "
         f"(PARTITION BY {partition} ORDER BY {sql.order_sql(catalog.schema, order, False)}) "
-        f'AS "__rn" FROM {sql.table(catalog.schema, obj.table_name)} t'
+        f'AS "__rn" FROM {sql.table(catalog.schema, obj.table_name)} t JOIN g ON '
+        + " AND ".join(conditions)
     )
-    if conditions:
-        inner += " WHERE " + " AND ".join(conditions)
-    rows = await conn.fetch(
-        f'SELECT * FROM ({inner}) s WHERE s."__rn" <= {int(limit)} ORDER BY s."__rn"',
-        *params.values,
+    statement = sql.Statement(
+        f'WITH g AS ({keys}) SELECT * FROM ({inner}) s WHERE s."__rn" <= {int(limit)} '
+        'ORDER BY s."__rn"',
+        tuple(params.values),
     )
+    rows = await engine.fetch(conn, statement, obj.table_name)
     embedded = await engine.embedded_for(conn, catalog, selection, rows)
     out: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for row in rows:

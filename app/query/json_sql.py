@@ -2,18 +2,18 @@
 
 Note [JSON built in PostgreSQL] (app/metadata/field_types/kinds.py) says why. A page of
 `person` with each one's company, as GraphQL's `people(first: 60) { edges { node { id
-company { name } } } }` asks, renders as:
+company { name } } } }` asks, renders as (`{k: v}` standing for a JSON object built from a
+sub-select's row, app.db.sqltext.json_object, written compactly as orjson would):
 
-    SELECT (SELECT json_build_object('edges', p."__e0") FROM (
-              SELECT coalesce(json_agg(json_build_object('node', r."__j") ORDER BY r."__n")
-                              FILTER (WHERE r."__n" <= 60), '[]') AS "__e0", count(*) AS "__f"
-              FROM (SELECT json_build_object('id', t0."id", 'company',
-                             (SELECT json_build_object('name', t1."name") FROM company t1
-                              WHERE t1."id" = t0."companyId" AND t1."deletedAt" IS NULL))
-                           AS "__j",
-                           row_number() OVER (ORDER BY t0."id") AS "__n"
-                    FROM person t0 WHERE t0."deletedAt" IS NULL ORDER BY t0."id" LIMIT 61) r
-            ) p)::text
+    SELECT {edges: p."__e0"} FROM (
+      SELECT '[' || string_agg({node: r."__j"}::text, ',' ORDER BY r."__n")
+                      FILTER (WHERE r."__n" <= 60) || ']' AS "__e0", count(*) AS "__f"
+      FROM (SELECT {id: t0."id",
+                    company: (SELECT {name: t1."name"} FROM company t1
+                              WHERE t1."id" = t0."companyId" AND t1."deletedAt" IS NULL)}
+                     AS "__j",
+                   row_number() OVER (ORDER BY t0."id") AS "__n"
+            FROM person t0 WHERE t0."deletedAt" IS NULL ORDER BY t0."id" LIMIT 61) r) p
 
 - A page reads `limit + 1` rows (the extra one says whether there is a next page), numbered
   in page order by `__n`; arrays keep the first `limit`. Backward pages run the order
@@ -39,7 +39,7 @@ import orjson
 
 from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
-from app.db.sqltext import ident, literal, qualified
+from app.db.sqltext import ident, json_object, literal, qualified
 from app.errors import InvalidParameter
 from app.metadata.field_types import ScalarKind, handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
@@ -65,8 +65,6 @@ from app.query.layout import (
 from app.query.tree import ConnectionRead, RecordRead
 
 _CURSOR_SLOTS = frozenset({CURSOR, START_CURSOR, END_CURSOR})
-# json_build_object takes at most 100 arguments: 50 keys.
-_MAX_PAIRS = 50
 # Cursor order keys as exact text: a timestamp with its microseconds, in UTC.
 _EXACT_TIME = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
 
@@ -120,21 +118,6 @@ def window(request: ConnectionRead, order: Sequence[plan.OrderKey], limits: Limi
 
 def json_literal(value: Any) -> str:
     return f"{literal(orjson.dumps(value).decode())}::json"
-
-
-def build_object(pairs: Sequence[tuple[str, str]]) -> str:
-    """json_build_object of (key, SQL) pairs, in order; past 50 keys, chunks merged as jsonb."""
-    if not pairs:
-        return "'{}'::json"
-    chunks = [
-        "json_build_object("
-        + ", ".join(f"{literal(k)}, {v}" for k, v in pairs[i : i + _MAX_PAIRS])
-        + ")"
-        for i in range(0, len(pairs), _MAX_PAIRS)
-    ]
-    if len(chunks) == 1:
-        return chunks[0]
-    return "(" + " || ".join(f"{c}::jsonb" for c in chunks) + ")::json"
 
 
 class Renderer:
@@ -314,7 +297,8 @@ class Renderer:
         columns = {"__f": "count(*)"}
         for i, each in enumerate(_each_nodes(node)):
             item = self._row_node(each.item)
-            columns[f"__e{i}"] = f"coalesce(json_agg({item} ORDER BY {row_order}) {kept}, '[]')"
+            listed = f"string_agg(({item})::text, ',' ORDER BY {row_order}) {kept}"
+            columns[f"__e{i}"] = f"('[' || coalesce({listed}, '') || ']')::json"
 
         def ends(direction: str) -> str:
             """The cursor of the first kept row in `direction` of `__n` (none: NULL)."""
@@ -325,9 +309,12 @@ class Renderer:
             return f"CASE WHEN count(*) {kept} > 0 THEN {self._cursor(order, keys)} END"
 
         slots_used = slots(node, in_arrays=False)
-        first = ends("ASC") if START_CURSOR in slots_used or END_CURSOR in slots_used else ""
-        last = ends("DESC") if first else ""
-        start, end = (last, first) if page.backwards else (first, last)
+        # Rendered only when shown: each adds a parameter, and an unused one has no type.
+        start_direction, end_direction = ("DESC", "ASC") if page.backwards else ("ASC", "DESC")
+        if START_CURSOR in slots_used:
+            columns["__startCursor"] = ends(start_direction)
+        if END_CURSOR in slots_used:
+            columns["__endCursor"] = ends(end_direction)
         more = f"(count(*) > {page.limit})"
         skipped = "true" if page.offset else "false"
         cursor_given = "true" if page.values is not None else "false"
@@ -335,8 +322,6 @@ class Renderer:
         values = {
             "hasNextPage": behind if page.backwards else more,
             "hasPreviousPage": more if page.backwards else behind,
-            "startCursor": start,
-            "endCursor": end,
             "record": f'(array_agg(r."__j" ORDER BY {row_order}) {kept})[1]',
         }
         for slot in slots_used:
@@ -348,11 +333,11 @@ class Renderer:
         if node == RECORD:
             return 'r."__j"'
         if node == CURSOR:
-            return 'r."__c"'
+            return 'to_json(r."__c")'
         if isinstance(node, Const):
             return json_literal(node.value)
         if isinstance(node, Obj):
-            return build_object([(k, self._row_node(v)) for k, v in node.entries])
+            return json_object([(k, self._row_node(v)) for k, v in node.entries])
         raise ValueError(f"{node!r} cannot stand inside a page's array")
 
     def _page_node(self, node: PageNode, arrays: Iterator[int], *, rows: bool) -> str:
@@ -361,7 +346,7 @@ class Renderer:
         if isinstance(node, Const):
             return json_literal(node.value)
         if isinstance(node, Obj):
-            return build_object(
+            return json_object(
                 [(k, self._page_node(v, arrays, rows=rows)) for k, v in node.entries]
             )
         if isinstance(node, Each):
@@ -442,7 +427,7 @@ class Renderer:
         one is refused (PERMISSION_DENIED naming it), never left out."""
         self._authorize(read)
         pairs = [(key, self._entry(read, entry, alias)) for key, entry in _layout(read)]
-        built = build_object(pairs)
+        built = json_object(pairs)
         if read.omit_nulls:
             return (
                 f"(SELECT coalesce(json_object_agg(e.key, e.value), '{{}}') "
@@ -467,7 +452,7 @@ class Renderer:
         if isinstance(entry, Const):
             return json_literal(entry.value)
         if isinstance(entry, Composite):
-            return build_object([(k, self._entry(read, v, alias)) for k, v in entry.entries])
+            return json_object([(k, self._entry(read, v, alias)) for k, v in entry.entries])
         for one in read.to_one:
             if one.key == entry.key:
                 return self._to_one(one.field, one.read, alias)

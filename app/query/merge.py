@@ -28,7 +28,7 @@ from app.errors import BadRequest, RecordNotFound
 from app.metadata.enums import FieldType, RelationType
 from app.metadata.field_types import handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
-from app.query import engine, plan, reader, shape, sql
+from app.query import engine, outbox, plan, reader, shape, sql
 
 MAX_MERGE_RECORDS = 9
 _NOT_MERGED = frozenset(
@@ -55,11 +55,16 @@ def _is_empty(value: Any) -> bool:
     return False
 
 
-def _validate(ids: Sequence[UUID], priority: int) -> None:
-    if len(ids) < 2:
+def check_count(count: int) -> None:
+    """2 to MAX_MERGE_RECORDS ids: checked before the ids are even parsed."""
+    if count < 2:
         raise BadRequest("At least 2 record ids are required to merge")
-    if len(ids) > MAX_MERGE_RECORDS:
+    if count > MAX_MERGE_RECORDS:
         raise BadRequest(f"Cannot merge more than {MAX_MERGE_RECORDS} records at once")
+
+
+def _validate(ids: Sequence[UUID], priority: int) -> None:
+    check_count(len(ids))
     if len(set(ids)) != len(ids):
         raise BadRequest("Record ids to merge must be distinct")
     if not 0 <= priority < len(ids):
@@ -115,6 +120,7 @@ async def merge_records(
         embedded = await engine.embedded_for(conn, catalog, selection, [preview])
         return shape.to_record(selection, preview, embedded, omit_nulls=options.omit_nulls)
     losers = [i for i in ids if i != winner_id]
+    before = outbox.images_of(obj, [ordered[0]])
     await _repoint_relations(conn, catalog, relations, winner_id, losers)
     table = sql.table(catalog.schema, obj.table_name)
     await conn.execute(
@@ -130,6 +136,9 @@ async def merge_records(
             f'WHERE "id" = {params.add(winner_id, "uuid")}',
             *params.values,
         )
+    # Events (Note [transactional outbox]): the winner updated, the others soft-deleted.
+    await outbox.record(conn, catalog, obj, "updated", [{"id": winner_id}], before)
+    await outbox.record(conn, catalog, obj, "deleted", [{"id": i} for i in losers])
     record = await reader.read_record(conn, catalog, obj, winner_id, options, access=access)
     assert record is not None
     return record
@@ -164,13 +173,20 @@ async def _repoint_relations(
     winner: UUID,
     losers: Sequence[UUID],
 ) -> None:
-    """Every many-to-one link to a merged-away record now points at the winner."""
+    """Every many-to-one link to a merged-away record now points at the winner (each
+    re-pointed record is `updated`, for webhooks)."""
     for target, inverse in relations:
         assert inverse.join_column is not None
         join = ident(inverse.join_column)
+        before = await outbox.lock_before(
+            conn, catalog, target, ("updated",), f"t.{join} = ANY($1::uuid[])", [list(losers)]
+        )
         await conn.execute(
             f"UPDATE {sql.table(catalog.schema, target.table_name)} SET {join} = $1 "
             f"WHERE {join} = ANY($2::uuid[])",
             winner,
             list(losers),
         )
+        if before:
+            moved = [{"id": record_id} for record_id in before]
+            await outbox.record(conn, catalog, target, "updated", moved, before)

@@ -24,7 +24,7 @@ from app.metadata.ddl import never_null
 from app.metadata.enums import FieldType, RelationType
 from app.metadata.field_types import ScalarKind, coerce_filter_scalar, handler_for
 from app.metadata.model import FieldMeta, ObjectMeta
-from app.query import ast
+from app.query import ast, bounds
 from app.query.resolve import ColumnRef, join_field, resolve_column, unknown_field
 
 # Operators per column kind. REST's grammar admits 13 of them (parser); GraphQL adds more.
@@ -114,24 +114,21 @@ class Selection:
 def plan_filter(
     catalog: Catalog, obj: ObjectMeta, node: ast.Filter | None, *, access: Access
 ) -> Predicate | None:
+    """The typed predicate of `node`, within app.query.bounds."""
     if node is None:
         return None
+    bounds.check_filter(node)
+    return _predicate(catalog, obj, node, access)
+
+
+def _predicate(catalog: Catalog, obj: ObjectMeta, node: ast.Filter, access: Access) -> Predicate:
     if isinstance(node, ast.FilterTerm):
         return _condition(catalog, obj, node, access)
     if isinstance(node, ast.And):
-        return AllOf(
-            tuple(_required(plan_filter(catalog, obj, c, access=access)) for c in node.children)
-        )
+        return AllOf(tuple(_predicate(catalog, obj, c, access) for c in node.children))
     if isinstance(node, ast.Or):
-        return AnyOf(
-            tuple(_required(plan_filter(catalog, obj, c, access=access)) for c in node.children)
-        )
-    return NoneOf(_required(plan_filter(catalog, obj, node.child, access=access)))
-
-
-def _required(predicate: Predicate | None) -> Predicate:
-    assert predicate is not None
-    return predicate
+        return AnyOf(tuple(_predicate(catalog, obj, c, access) for c in node.children))
+    return NoneOf(_predicate(catalog, obj, node.child, access))
 
 
 def _condition(
@@ -189,6 +186,7 @@ def plan_order(
     """Resolve `terms`; a composite named without sub-field sorts by its first sub-field; an
     `id` tiebreaker is appended so pages are deterministic, in the direction of the first key,
     so that one index `(key, id)` serves the order (Note [sort indexes])."""
+    bounds.check_order(terms)
     keys: list[OrderKey] = []
     for term in terms:
         path = term.path

@@ -18,14 +18,15 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import orjson
 
+from app import encoding
 from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
+from app.db.sqltext import json_object
 from app.metadata.model import ObjectMeta
 from app.query import ast, engine, layout, plan
 from app.query.counts import CountCache
-from app.query.json_sql import Limits, Renderer, build_object, json_literal
+from app.query.json_sql import Limits, Renderer, json_literal
 from app.query.layout import Const
 from app.query.tree import ConnectionRead, Page, RecordRead, ToOne
 
@@ -52,7 +53,7 @@ async def read(
             key, obj, request = root
             pairs.append((key, f"({renderer.page(obj, request)})"))
             table = table or obj.table_name
-    rows = await engine.fetch(conn, renderer.statement(build_object(pairs)), table)
+    rows = await engine.fetch(conn, renderer.statement(json_object(pairs)), table)
     text: str = rows[0][0]
     return text
 
@@ -92,7 +93,7 @@ async def read_objects(
     as a `Page`), the page's cursors, page info and aggregates."""
     laid_out = _objects_page(request)
     text = await read_page(conn, catalog, obj, laid_out, access=access, limits=limits)
-    return _page(orjson.loads(text), request)
+    return _page(encoding.loads(text), request)  # exact numbers, as the JSON has them
 
 
 def _objects_page(request: ConnectionRead) -> ConnectionRead:

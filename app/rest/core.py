@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Request, Response
 
+from app import encoding
 from app.auth.api_keys import Principal
 from app.errors import (
     InvalidBody,
@@ -25,7 +25,7 @@ from app.query import group_by as grouping
 from app.query.ast import Filter
 from app.query.json_sql import Limits
 from app.query.tree import ConnectionRead
-from app.rest import filter_grammar, params
+from app.rest import filter_grammar, params, retry
 from app.rest.deps import PrincipalDep
 from app.rest.responses import FastJSONResponse, json_text
 from app.rest.target import Target, TargetDep
@@ -51,8 +51,8 @@ async def read_json(request: Request) -> Any:
     if not raw:
         raise InvalidBody("A JSON request body is required")
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
+        return encoding.loads(raw)
+    except encoding.JSONError as exc:
         raise InvalidBody(f"The request body is not valid JSON: {exc}") from None
 
 
@@ -140,6 +140,9 @@ async def find_duplicates(target: TargetDep) -> FastJSONResponse:
         raise InvalidBody("'data' must be an array of records")
     if raw_ids is not None and not isinstance(raw_ids, list):
         raise InvalidBody("'ids' must be an array of ids")
+    maximum = target.state.settings.batch_max_records
+    if len(data or raw_ids or ()) > maximum:
+        raise TooManyRecords(f"Maximum number of records to find duplicates of is {maximum}.")
     ids = [parse_id(str(i)) for i in raw_ids] if raw_ids is not None else None
     async with target.state.db.connection() as conn:
         results = await duplicates.find_duplicates(
@@ -150,6 +153,7 @@ async def find_duplicates(target: TargetDep) -> FastJSONResponse:
             ids=ids,
             options=read_options(target),
             access=target.access,
+            max_inputs=target.state.settings.batch_max_records,
         )
     key = f"{target.obj.name_singular}Duplicates"
     return ok({"data": [{"totalCount": total, key: records} for total, records in results]})
@@ -161,6 +165,10 @@ async def find_duplicates(target: TargetDep) -> FastJSONResponse:
 @router.get("/{plural}/groupBy")
 async def group_by(target: TargetDep) -> FastJSONResponse:
     """A bare JSON array of groups, as Twenty answers (no envelope)."""
+    return await retry.read_fresh(target, _group_by)
+
+
+async def _group_by(target: Target) -> FastJSONResponse:
     query = target.query
     params.check_known_params(query, params.GROUP_BY)
     records_order = query.get("order_by_for_records")
@@ -208,6 +216,10 @@ def _limits(target: Target) -> Limits:
 
 @router.get("/{plural}")
 async def find_many(target: TargetDep) -> Response:
+    return await retry.read_fresh(target, _find_many)
+
+
+async def _find_many(target: Target) -> Response:
     query, settings = target.query, target.state.settings
     params.check_known_params(query, params.FIND_MANY)
     order_text = query.get("order_by")
@@ -245,21 +257,31 @@ async def find_many(target: TargetDep) -> Response:
 @router.get("/{plural}/{record_id}")
 async def find_one(record_id: str, target: TargetDep) -> Response:
     params.check_known_params(target.query, params.FIND_ONE)
-    request = ConnectionRead(
-        filter=reader.by_id(parse_id(record_id)),
-        first=1,
-        records=reader.selection_read(
-            target.catalog, target.obj, read_options(target), target.access
-        ),
-        layout=layout.RECORD,
-    )
-    async with target.state.db.connection() as conn:
-        text = await reader.read_page(
-            conn, target.catalog, target.obj, request, access=target.access, limits=_limits(target)
+    parsed = parse_id(record_id)
+
+    async def read(target: Target) -> Response:
+        request = ConnectionRead(
+            filter=reader.by_id(parsed),
+            first=1,
+            records=reader.selection_read(
+                target.catalog, target.obj, read_options(target), target.access
+            ),
+            layout=layout.RECORD,
         )
-    if text == "null":
-        raise RecordNotFound("Record not found", id=record_id)
-    return json_text(f'{{"data":{{"{target.obj.name_singular}":{text}}}}}')
+        async with target.state.db.connection() as conn:
+            text = await reader.read_page(
+                conn,
+                target.catalog,
+                target.obj,
+                request,
+                access=target.access,
+                limits=_limits(target),
+            )
+        if text == "null":
+            raise RecordNotFound("Record not found", id=record_id)
+        return json_text(f'{{"data":{{"{target.obj.name_singular}":{text}}}}}')
+
+    return await retry.read_fresh(target, read)
 
 
 # ---- delete ----------------------------------------------------------------------------
@@ -296,6 +318,7 @@ async def delete_many(target: TargetDep) -> FastJSONResponse:
             filter=parse_filter(target),
             options=read_options(target),
             access=target.access,
+            max_records=target.state.settings.mutation_maximum_affected_records,
         )
     key = f"{'delete' if soft else 'destroy'}{pascal(target.obj.name_plural)}"
     return ok({"data": {key: records}})
@@ -317,6 +340,7 @@ async def _restore(target: Target, record_id: str | None) -> FastJSONResponse:
             filter=None if parsed is not None else parse_filter(target),
             options=read_options(target),
             access=target.access,
+            max_records=target.state.settings.mutation_maximum_affected_records,
         )
     if parsed is not None:
         return ok({"data": {f"restore{pascal(target.obj.name_singular)}": records[0]}})
@@ -353,6 +377,7 @@ async def merge_records(target: TargetDep) -> FastJSONResponse:
         raise InvalidBody("'conflictPriorityIndex' must be an integer")
     if not isinstance(dry_run, bool):
         raise InvalidBody("'dryRun' must be a boolean")
+    merge.check_count(len(raw_ids))
     ids = [parse_id(str(i)) for i in raw_ids]
     async with target.state.db.transaction() as conn:
         record = await merge.merge_records(
@@ -382,6 +407,7 @@ async def _update(
             filter=filter,
             options=read_options(target),
             access=target.access,
+            max_records=target.state.settings.mutation_maximum_affected_records,
         )
 
 

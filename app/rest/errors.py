@@ -1,22 +1,18 @@
 """Renders every error as Twenty's REST envelope `{statusCode, error, messages}` plus `code`.
 
 A database error never reaches a client raw: constraint and type errors are turned into
-AppErrors by the query engine; anything unexpected becomes a 500 with a generic message and a
-log line (without request secrets).
+AppErrors by the query engine; anything unexpected is answered by app/edge.py (a 500 with a
+generic message, logged once with the request's id, or a 503 for a database outage).
 """
 
 from __future__ import annotations
-
-import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import AppError, BadRequest, InternalError, NotFound
+from app.errors import AppError, BadRequest, NotFound
 from app.rest.responses import FastJSONResponse
-
-log = logging.getLogger(__name__)
 
 _STATUS_NAMES = {
     400: "BadRequestException",
@@ -67,15 +63,7 @@ async def _validation_error(_request: Request, exc: Exception) -> FastJSONRespon
     return FastJSONResponse(body, status_code=400)
 
 
-async def _unexpected(request: Request, exc: Exception) -> FastJSONResponse:
-    log.error(
-        "unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc
-    )
-    return render(InternalError("Internal server error"))
-
-
 def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)

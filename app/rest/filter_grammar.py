@@ -27,9 +27,10 @@ import re
 from typing import Any
 
 from app.errors import InvalidFilter, did_you_mean
+from app.query import bounds
 from app.query.ast import And, Filter, FilterTerm, Not, Or
 
-MAX_FILTER_DEPTH = 32
+MAX_FILTER_DEPTH = bounds.MAX_FILTER_DEPTH
 
 FILTER_OPERATORS = (
     *("eq", "neq", "in", "containsAny", "is", "gt", "gte", "lt", "lte"),

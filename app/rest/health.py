@@ -9,6 +9,7 @@ import asyncpg
 from fastapi import APIRouter
 
 from app.db import migrate
+from app.errors import ServiceUnavailable
 from app.rest.deps import StateDep
 from app.rest.responses import FastJSONResponse
 
@@ -24,9 +25,16 @@ async def healthz(state: StateDep) -> FastJSONResponse:
     try:
         async with asyncio.timeout(HEALTH_TIMEOUT), state.db.connection() as conn:
             current = await migrate.current_revision(conn)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        log.warning("health check: database unreachable (%s)", type(exc).__name__)
-        return _unhealthy(f"database unreachable: {type(exc).__name__}", head=head)
+    except (
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        ServiceUnavailable,
+    ) as exc:
+        cause = type(exc.__cause__ or exc).__name__
+        log.warning("health check: database unreachable (%s)", cause)
+        return _unhealthy(f"database unreachable: {cause}", head=head)
     if current is None:
         return _unhealthy("migrations not applied: run `crm migrate`", head=head)
     if current != head:

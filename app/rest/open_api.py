@@ -63,11 +63,16 @@ async def _document(kind: Kind, request: Request, state: AppState) -> Response:
     token = request.query_params.get("token")
     if not authorization and token:
         authorization = f"Bearer {token}"
-    try:
-        async with state.db.connection() as conn:
-            principal = await state.authenticator.authenticate(conn, authorization)
-    except Unauthenticated:
-        principal = None
+    principal = None
+    # A bad key costs a lookup: counted per address like admission's (app.gate), and not
+    # looked up at all once the address is over its budget.
+    flooding = state.limiter.refused_client(request) is not None
+    if authorization and not (flooding and not state.authenticator.recently_valid(authorization)):
+        try:
+            async with state.db.connection() as conn:
+                principal = await state.authenticator.authenticate(conn, authorization)
+        except Unauthenticated:
+            state.limiter.count_refusal(request)
     if principal is None or principal.role_id is None:
         return _json(dumps(base_document(kind, url)))
     catalog = await gate.catalog_for(state, principal)

@@ -1,22 +1,12 @@
-"""JSON responses rendered with orjson (UUIDs, datetimes and Decimals handled natively)."""
+"""JSON responses rendered by app.encoding (orjson; numbers exact, Note [exact numbers])."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-import orjson
 from starlette.responses import JSONResponse, Response
 
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def dumps(content: Any) -> bytes:
-    return orjson.dumps(content, default=_default, option=orjson.OPT_UTC_Z)
+from app.encoding import dumps as dumps  # re-exported: the REST modules render with it
 
 
 def json_text(text: str, status: int = 200) -> Response:

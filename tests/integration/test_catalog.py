@@ -8,7 +8,7 @@ import sys
 from app.catalog.store import CatalogStore
 from app.db.database import Database
 from app.metadata import store
-from tests.support import WorkspaceFixture
+from tests.support import WorkspaceFixture, make_workspace
 
 BUMP_FROM_ANOTHER_PROCESS = """
 import asyncio, sys, uuid
@@ -84,3 +84,16 @@ async def test_poll_catches_a_bump_whose_notification_was_missed(
         assert catalogs.cached(workspace.id) is not catalog
     finally:
         await catalogs.stop()
+
+
+async def test_the_store_keeps_the_most_recently_used_workspaces_only(db: Database) -> None:
+    spaces = [await make_workspace(db) for _ in range(3)]
+    catalogs = CatalogStore(db, max_workspaces=2)
+    await catalogs.get(spaces[0].id)
+    await catalogs.get(spaces[1].id)
+    await catalogs.get(spaces[0].id)  # used again: the oldest is now spaces[1]
+    await catalogs.get(spaces[2].id)
+    assert catalogs.cached(spaces[0].id) is not None
+    assert catalogs.cached(spaces[1].id) is None
+    assert catalogs.cached(spaces[2].id) is not None
+    assert (await catalogs.get(spaces[1].id)).workspace_id == spaces[1].id  # reloaded on use

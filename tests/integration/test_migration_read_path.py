@@ -1,6 +1,6 @@
-"""Migration 0004 gives workspaces that already exist their counters and sort indexes.
+"""Migration 0005 gives workspaces that already exist their counters and sort indexes.
 
-A database of its own: a workspace with records is taken back to revision 0003 (no counters,
+A database of its own: a workspace with records is taken back to revision 0004 (no counters,
 no sort indexes), then forward to head, as an upgrade of a running installation would.
 """
 
@@ -69,7 +69,7 @@ async def test_downgrade_then_upgrade_restores_counters_and_indexes(scratch_url:
         assert (await _counted(conn))["person"] == 5
 
         config = migrate._alembic_config(scratch_url)
-        await asyncio.to_thread(command.downgrade, config, "0003")
+        await asyncio.to_thread(command.downgrade, config, "0004")
         assert await _sort_indexes(conn, workspace.schema_name) == set()
         assert await conn.fetchval("SELECT to_regclass('core.row_count')") is None
         await conn.execute(f"INSERT INTO {person} (city) VALUES ('while down')")

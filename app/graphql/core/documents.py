@@ -52,6 +52,8 @@ class DocumentCache:
             document = parse(query, max_tokens=MAX_TOKENS)
         except GraphQLError as error:
             checked = Checked(None, error, ())
+        except RecursionError:
+            checked = Checked(None, GraphQLError("Syntax Error: the document nests too deeply"), ())
         else:
             errors = validate(schema, document, (*specified_rules, *static_rules))
             checked = Checked(document, None, tuple(errors))

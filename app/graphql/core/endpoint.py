@@ -14,11 +14,10 @@ for any authenticated caller.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Awaitable, Callable
 from inspect import isawaitable
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request, Response
 from graphql import (
     ExecutionResult,
@@ -29,14 +28,17 @@ from graphql import (
     validate,
 )
 
-from app import gate
-from app.errors import AppError, InvalidBody
+from app import encoding, gate
+from app.auth.api_keys import Principal
+from app.catalog.snapshot import Catalog
+from app.errors import AppError, InvalidBody, ServiceUnavailable
 from app.graphql.core import errors
 from app.graphql.core import fast as fast_path
 from app.graphql.core.cache import SchemaCache
 from app.graphql.core.documents import DocumentCache
-from app.graphql.core.limits import cost_limit, depth_limit
+from app.graphql.core.limits import MAX_VARIABLES_DEPTH, cost_limit, depth_limit, nesting
 from app.graphql.core.resolvers import CoreContext
+from app.query import dberrors
 from app.query.json_sql import Limits
 from app.state import AppState
 
@@ -50,17 +52,10 @@ class MethodNotAllowed(AppError):
     graphql_code = "BAD_REQUEST"
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def _json(
     body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
-    content = orjson.dumps(body, default=_default)
-    return Response(content, status, headers, media_type="application/json")
+    return Response(encoding.dumps(body), status, headers, media_type="application/json")
 
 
 def _refuse(error: AppError, headers: dict[str, str] | None = None) -> Response:
@@ -92,38 +87,68 @@ def _params(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
         raise InvalidBody("'query' must be a non-empty string")
     if isinstance(variables, str) and variables:
         try:
-            variables = orjson.loads(variables)
-        except orjson.JSONDecodeError:
+            variables = encoding.loads(variables)
+        except encoding.JSONError:
             raise InvalidBody("'variables' is not valid JSON") from None
     if variables is not None and not isinstance(variables, dict):
         raise InvalidBody("'variables' must be an object")
+    if variables and nesting(variables) > MAX_VARIABLES_DEPTH:
+        raise InvalidBody(f"'variables' are nested more than {MAX_VARIABLES_DEPTH} levels deep")
     if operation is not None and not isinstance(operation, str):
         raise InvalidBody("'operationName' must be a string")
     return query, variables or None, operation or None
 
 
+async def _body(request: Request) -> Any:
+    try:
+        return encoding.loads(await request.body())
+    except encoding.JSONError:
+        return None
+
+
+async def _query_params(request: Request) -> Any:
+    return dict(request.query_params)
+
+
 @router.post("/graphql")
 async def graphql_post(request: Request) -> Response:
-    try:
-        payload = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        payload = None
-    return await _serve(request, payload, queries_only=False)
+    return await _serve(request, _body, queries_only=False)
 
 
 @router.get("/graphql")
 async def graphql_get(request: Request) -> Response:
-    return await _serve(request, dict(request.query_params), queries_only=True)
+    return await _serve(request, _query_params, queries_only=True)
 
 
-async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Response:
+async def _serve(
+    request: Request, read: Callable[[Request], Awaitable[Any]], *, queries_only: bool
+) -> Response:
+    """Admission comes first: the body of a request without a valid key is never read."""
     state: AppState = request.app.state.crm
     try:
         principal = await gate.admit(state, request)
-        query, variables, operation = _params(payload)
+        query, variables, operation = _params(await read(request))
     except AppError as error:
-        return _refuse(error)
+        return _refuse(error, getattr(error, "headers", None))
     catalog = await gate.catalog_for(state, principal)
+    return await _answer(request, principal, catalog, query, variables, operation, queries_only)
+
+
+async def _answer(
+    request: Request,
+    principal: Principal,
+    catalog: Catalog,
+    query: str,
+    variables: dict[str, Any] | None,
+    operation: str | None,
+    queries_only: bool,
+    *,
+    retry: bool = True,
+) -> Response:
+    """Validate and execute on `catalog`; a query that meets a table newer than the catalog
+    (a field renamed or dropped meanwhile) runs once more on a fresh one (Note [database
+    failures])."""
+    state: AppState = request.app.state.crm
     try:
         access = gate.access_for(catalog, principal)
     except AppError as error:
@@ -158,11 +183,21 @@ async def _serve(request: Request, payload: Any, *, queries_only: bool) -> Respo
         actor_name=principal.name,
         limits=Limits(default=settings.query_default_limit, maximum=settings.query_max_limit),
         batch_max_records=settings.batch_max_records,
+        mutation_max_records=settings.mutation_maximum_affected_records,
     )
     fast = await fast_path.answer(schema, document, variables, operation, context)
     if fast is not None:
         return Response(fast, 200, media_type="application/json")
-    return _json(await _execute(schema, document, variables, operation, context))
+    body, outage, stale = await _execute(schema, document, variables, operation, context)
+    chosen = get_operation_ast(document, operation)
+    if stale and retry and chosen is not None and chosen.operation is OperationType.QUERY:
+        fresh = await state.catalogs.refresh(catalog.workspace_id, min_version=catalog.version + 1)
+        return await _answer(
+            request, principal, fresh, query, variables, operation, queries_only, retry=False
+        )
+    if outage is not None:  # the database, not the document: 503, as REST answers
+        return _json(body, outage.status, outage.headers)
+    return _json(body)
 
 
 async def _execute(
@@ -171,7 +206,9 @@ async def _execute(
     variables: dict[str, Any] | None,
     operation: str | None,
     context: CoreContext,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], ServiceUnavailable | None, bool]:
+    """The response body, the outage one of its errors reports (if any), and whether one
+    found the data model changed under it."""
     outcome = execute(
         schema,
         document,
@@ -181,9 +218,13 @@ async def _execute(
     )
     result: ExecutionResult = await outcome if isawaitable(outcome) else outcome
     body: dict[str, Any] = {"data": result.data}
+    outage, stale = None, False
     if result.errors:
         body["errors"] = [
             errors.format_error(e, errors.BAD_USER_INPUT if e.path is None else errors.INTERNAL)
             for e in result.errors
         ]
-    return body
+        originals = [e.original_error for e in result.errors if e.original_error]
+        outage = next((o for o in map(dberrors.outage, originals) if o is not None), None)
+        stale = any(map(dberrors.model_changed, originals))
+    return body, outage, stale

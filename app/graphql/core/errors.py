@@ -8,8 +8,11 @@ syntax error                    -> GRAPHQL_PARSE_FAILED
 document invalid for the schema -> GRAPHQL_VALIDATION_FAILED (depth and complexity limits
                                    too, with appCode QUERY_TOO_DEEP / QUERY_TOO_COMPLEX)
 variables that do not fit       -> BAD_USER_INPUT
-anything else                   -> INTERNAL_SERVER_ERROR, message "Internal server error";
-                                   the real error is logged, never sent
+a database outage or transient
+conflict in a resolver          -> SERVICE_UNAVAILABLE / CONFLICT (the endpoint answers 503)
+anything else                   -> INTERNAL_SERVER_ERROR, message "Internal server error",
+                                   extensions.requestId; the real error is logged with that
+                                   id, never sent
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from app import correlation
 from app.errors import AppError, MissingFilter
+from app.query import dberrors
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +55,24 @@ def format_error(error: GraphQLError, default_code: str) -> dict[str, Any]:
         formatted["extensions"] = app_error_extensions(original)
         return formatted
     if original is not None and not isinstance(original, GraphQLError):
-        log.error("unhandled %s in GraphQL execution", type(original).__name__, exc_info=original)
+        known = dberrors.classify(original)
+        if known is not None:  # an outage, a transient conflict (Note [database failures])
+            formatted["message"] = known.message
+            formatted["extensions"] = app_error_extensions(known)
+            return formatted
+        request_id = correlation.current()
+        log.error(
+            "unhandled %s in GraphQL execution [request %s]",
+            type(original).__name__,
+            request_id,
+            exc_info=original,
+        )
         formatted["message"] = "Internal server error"
-        formatted["extensions"] = {"code": INTERNAL, "appCode": "INTERNAL_ERROR"}
+        formatted["extensions"] = {
+            "code": INTERNAL,
+            "appCode": "INTERNAL_ERROR",
+            "requestId": request_id,
+        }
         return formatted
     extensions = dict(formatted.get("extensions") or {})
     extensions.setdefault("code", default_code)

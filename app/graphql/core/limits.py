@@ -1,15 +1,15 @@
-"""Guards against abusive documents, as validation rules: a depth limit and a cost limit.
+"""Guards against abusive documents, as validation rules: a depth limit and a cost limit (the
+cost model: app/graphql/core/cost.py), for `/graphql` and `/metadata` alike, both linear in the
+size of the document (Note [linear validation]).
 
-Depth counts nested fields (`people { edges { node { id } } }` is 4 deep). Cost counts one
-per field, and every `edges` selection costs as many times its node's selection as the page
-can hold (`first`/`last`, a literal or a variable, else the default page size, capped at the
-maximum), so nested connections multiply:
+Depth counts nested fields (`people { edges { node { id } } }` is 4 deep); introspection
+fields (`__schema`, `__type`) are not counted, their cost is. The depth walk measures each
+fragment once and stops one level past the limit, so a deep document never exhausts the stack.
 
-    companies(first: 60) { edges { node { people(first: 60) { edges { node { id } } } } } }
-      = 1 + (1 + 60 * (1 + 1 + (1 + 60 * (1 + 1)) ... )) ≈ 7 500
-
-Introspection fields (`__schema`, `__type`, `__typename`) are free. Both rules report one
-GRAPHQL_VALIDATION_FAILED error naming the limit, with appCode QUERY_TOO_DEEP or
+A document may cost at most the configured maximum; its introspection part at most what the
+standard introspection query costs on that schema: a client can always introspect the whole
+schema once, however large the workspace, but not 300 times in one request. Both rules report
+one GRAPHQL_VALIDATION_FAILED error naming the limit, with appCode QUERY_TOO_DEEP or
 QUERY_TOO_COMPLEX.
 """
 
@@ -20,58 +20,105 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
-    GraphQLObjectType,
     InlineFragmentNode,
-    IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
-    VariableNode,
-    get_named_type,
 )
 
-from app.graphql.core.roles import Kind, role_of
+from app.graphql.core.cost import Pages, introspection_allowance, operation_cost
+
+# Deeper variables would exhaust the stack of graphql-core's input coercion (a filter is
+# refused far sooner: app/query/bounds.py); JSON values inside them are bounded at 64.
+MAX_VARIABLES_DEPTH = 100
+
+
+def nesting(value: Any) -> int:
+    """How deep lists and objects nest in `value`, counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_VARIABLES_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def _extensions(app_code: str) -> dict[str, Any]:
     return {"code": "GRAPHQL_VALIDATION_FAILED", "appCode": app_code}
 
 
+# ---- depth ---------------------------------------------------------------------------------
+
+
 def depth_limit(max_depth: int) -> type[ValidationRule]:
     class MaxDepthRule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            depth = self._depth(node.selection_set, set())
+            depth = _Depth(self.context.get_fragment, max_depth).of(node.selection_set, 0)
             if depth > max_depth:
+                shown = f"depth {depth}" if depth <= max_depth + 1 else "depth"
                 self.report_error(
                     GraphQLError(
-                        f"Query is too deep: depth {depth} exceeds the maximum of {max_depth}",
+                        f"Query is too deep: {shown} exceeds the maximum of {max_depth}",
                         node,
                         extensions=_extensions("QUERY_TOO_DEEP"),
                     )
                 )
 
-        def _depth(self, selection_set: SelectionSetNode | None, seen: set[str]) -> int:
-            if selection_set is None:
-                return 0
-            deepest = 0
-            for selection in selection_set.selections:
-                if isinstance(selection, FieldNode):
-                    if selection.name.value.startswith("__"):
-                        continue
-                    deepest = max(deepest, 1 + self._depth(selection.selection_set, seen))
-                elif isinstance(selection, InlineFragmentNode):
-                    deepest = max(deepest, self._depth(selection.selection_set, seen))
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = self.context.get_fragment(name)
-                    if fragment is not None and name not in seen:
-                        inner = self._depth(fragment.selection_set, seen | {name})
-                        deepest = max(deepest, inner)
-            return deepest
-
     return MaxDepthRule
+
+
+class _Depth:
+    """Depth of a selection set, each fragment measured once (Note [linear validation]); the
+    walk stops one level past `max_depth`, so a deep document never exhausts the stack."""
+
+    def __init__(self, fragments: Any, max_depth: int) -> None:
+        self._fragments = fragments
+        self._cut = max_depth + 1
+        self._memo: dict[str, int] = {}  # fragment -> its own depth, when not cut
+        self._active: set[str] = set()
+
+    def of(self, selection_set: SelectionSetNode | None, above: int) -> int:
+        """The deepest level reached below `above` levels of fields (at most the cut + 1)."""
+        deepest = above
+        if selection_set is None:
+            return deepest
+        for selection in selection_set.selections:
+            if deepest > self._cut:
+                break
+            if isinstance(selection, FieldNode):
+                if not selection.name.value.startswith("__"):
+                    deepest = max(deepest, self.of(selection.selection_set, above + 1))
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, self.of(selection.selection_set, above))
+            elif isinstance(selection, FragmentSpreadNode):
+                deepest = max(deepest, self._fragment(selection.name.value, above))
+        return deepest
+
+    def _fragment(self, name: str, above: int) -> int:
+        known = self._memo.get(name)
+        if known is not None:
+            return above + known
+        fragment: FragmentDefinitionNode | None = self._fragments(name)
+        if fragment is None or name in self._active:
+            return above
+        self._active.add(name)
+        reached = self.of(fragment.selection_set, above)
+        self._active.discard(name)
+        if reached <= self._cut:
+            self._memo[name] = reached - above
+        return reached
+
+
+# ---- cost ----------------------------------------------------------------------------------
 
 
 def cost_limit(
@@ -80,81 +127,35 @@ def cost_limit(
     default_page: int,
     max_page: int,
     variables: Mapping[str, Any] | None,
+    ceilings: Mapping[tuple[str, str], int] | None = None,
 ) -> type[ValidationRule]:
+    """`ceilings`: (type name, field name) -> the most items that list can hold."""
+    pages = Pages(default_page, max_page)
     values = dict(variables or {})
+    known = dict(ceilings or {})
 
     class MaxCostRule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             schema = self.context.schema
-            root = schema.mutation_type if node.operation.value == "mutation" else schema.query_type
-            if root is None:
-                return
-            cost = self._cost(node.selection_set, root, None, set())
-            if cost > max_cost:
-                self.report_error(
-                    GraphQLError(
-                        f"Query is too complex: cost {cost} exceeds the maximum of {max_cost}; "
-                        "ask for smaller pages (first/last) or fewer nested connections",
-                        node,
-                        extensions=_extensions("QUERY_TOO_COMPLEX"),
-                    )
+            cost = operation_cost(schema, node, self.context.get_fragment, pages, values, known)
+            allowance = max(max_cost, introspection_allowance(schema, pages))
+            if cost.data > max_cost:
+                self._refuse(node, f"cost {cost.data} exceeds the maximum of {max_cost}")
+            elif cost.introspection > allowance:
+                self._refuse(
+                    node,
+                    f"introspection cost {cost.introspection} exceeds the maximum of "
+                    f"{allowance} (one full introspection of this schema)",
                 )
 
-        def _cost(
-            self,
-            selection_set: SelectionSetNode | None,
-            parent: Any,
-            page: int | None,
-            seen: set[str],
-        ) -> int:
-            if selection_set is None or not isinstance(parent, GraphQLObjectType):
-                return 0
-            total = 0
-            for selection in selection_set.selections:
-                if isinstance(selection, FieldNode):
-                    total += self._field_cost(selection, parent, page, seen)
-                elif isinstance(selection, InlineFragmentNode):
-                    total += self._cost(selection.selection_set, parent, page, seen)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = self.context.get_fragment(name)
-                    if fragment is not None and name not in seen:
-                        total += self._cost(fragment.selection_set, parent, page, seen | {name})
-            return total
-
-        def _field_cost(
-            self, node: FieldNode, parent: GraphQLObjectType, page: int | None, seen: set[str]
-        ) -> int:
-            if node.name.value.startswith("__"):
-                return 0
-            definition = parent.fields.get(node.name.value)
-            if definition is None:
-                return 1
-            child = get_named_type(definition.type)
-            role = role_of(definition)
-            if role is not None and role.kind is Kind.EDGES:
-                return 1 + (page or 1) * self._cost(node.selection_set, child, None, seen)
-            child_page = self._page_size(node) if _is_connection(child) else None
-            return 1 + self._cost(node.selection_set, child, child_page, seen)
-
-        def _page_size(self, node: FieldNode) -> int:
-            size = None
-            for argument in node.arguments or ():
-                if argument.name.value in ("first", "last"):
-                    value = argument.value
-                    if isinstance(value, IntValueNode):
-                        size = int(value.value)
-                    elif isinstance(value, VariableNode):
-                        given = values.get(value.name.value)
-                        size = given if isinstance(given, int) else None
-            return max(0, min(default_page if size is None else size, max_page))
+        def _refuse(self, node: OperationDefinitionNode, detail: str) -> None:
+            self.report_error(
+                GraphQLError(
+                    f"Query is too complex: {detail}; ask for smaller pages (first/last), "
+                    "fewer nested connections or fewer aliases",
+                    node,
+                    extensions=_extensions("QUERY_TOO_COMPLEX"),
+                )
+            )
 
     return MaxCostRule
-
-
-def _is_connection(named: Any) -> bool:
-    if not isinstance(named, GraphQLObjectType):
-        return False
-    edges = named.fields.get("edges")
-    role = role_of(edges)
-    return role is not None and role.kind is Kind.EDGES

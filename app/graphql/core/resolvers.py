@@ -51,6 +51,7 @@ class CoreContext:
     actor_name: str
     limits: Limits
     batch_max_records: int
+    mutation_max_records: int | None = None  # a bulk write by filter touches at most this many
 
 
 Records = list[dict[str, Any]]
@@ -119,6 +120,9 @@ async def find_duplicates(
     data: list[Any] | None = None,
 ) -> list[Page]:
     context = _context(info)
+    if len(data or ids or ()) > context.batch_max_records:  # before parsing a single id
+        maximum = context.batch_max_records
+        raise TooManyRecords(f"Maximum number of records to find duplicates of is {maximum}.")
     connection_type = get_named_type(info.return_type)
     assert isinstance(connection_type, GraphQLObjectType)
     request = SelectionReader.of(info, context.catalog).connection(
@@ -133,9 +137,12 @@ async def find_duplicates(
             context.catalog,
             obj,
             data=data,
-            ids=[UUID(i) for i in ids] if ids is not None else None,
+            ids=[UUID(i) for i in ids[: context.batch_max_records + 1]]
+            if ids is not None
+            else None,
             options=options,
             access=context.access,
+            max_inputs=context.batch_max_records,
         )
         everyone = [record for _, records in found for record in records]
         await nested.attach(
@@ -289,7 +296,14 @@ async def update_many(
 
     async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
         return await engine.update(
-            conn, context.catalog, obj, data, filter=node, options=options, access=context.access
+            conn,
+            context.catalog,
+            obj,
+            data,
+            filter=node,
+            options=options,
+            access=context.access,
+            max_records=context.mutation_max_records,
         )
 
     return await _write(obj, info, run)
@@ -333,6 +347,7 @@ def _delete_by_filter(soft: bool) -> Callable[..., Awaitable[Records]]:
                 filter=node,
                 options=options,
                 access=context.access,
+                max_records=context.mutation_max_records,
             )
 
         return await _write(obj, info, run)
@@ -367,7 +382,13 @@ async def restore_many(
 
     async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
         return await engine.restore(
-            conn, context.catalog, obj, filter=node, options=options, access=context.access
+            conn,
+            context.catalog,
+            obj,
+            filter=node,
+            options=options,
+            access=context.access,
+            max_records=context.mutation_max_records,
         )
 
     return await _write(obj, info, run)
@@ -382,6 +403,7 @@ async def merge_many(
     dryRun: bool | None = None,
 ) -> dict[str, Any]:
     context = _context(info)
+    merge.check_count(len(ids))
 
     async def run(conn: asyncpg.Connection, options: engine.ReadOptions) -> Records:
         record = await merge.merge_records(

@@ -20,7 +20,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from graphql import GraphQLError, GraphQLScalarType
+from graphql import (
+    FloatValueNode,
+    GraphQLError,
+    GraphQLScalarType,
+    IntValueNode,
+    StringValueNode,
+    ValueNode,
+)
 
 _NUMERIC_TEXT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
 
@@ -70,16 +77,24 @@ def _date(value: Any) -> str:
 def _big_float_in(value: Any) -> Any:
     if isinstance(value, bool):
         raise GraphQLError("BigFloat must be a number")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value):
         return value
     raise GraphQLError(f"Invalid BigFloat: {value!r}")
 
 
+def _big_float_literal(node: ValueNode) -> Any:
+    """A literal's digits as written: `12345678901234567890.123` stays exact (never a double)."""
+    if isinstance(node, IntValueNode | FloatValueNode):
+        return Decimal(node.value)
+    if isinstance(node, StringValueNode):
+        return _big_float_in(node.value)
+    raise GraphQLError("BigFloat must be a number or a numeric string")
+
+
 def _big_float_out(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+    """Decimals go out as they are: the encoder writes them exactly (Note [exact numbers])."""
     return value
 
 
@@ -106,6 +121,7 @@ BigFloatScalar = GraphQLScalarType(
     description="A custom scalar type for representing big floating point numbers",
     coerce_output_value=_big_float_out,
     coerce_input_value=_big_float_in,
+    coerce_input_literal=_big_float_literal,
 )
 RawJSONScalar = GraphQLScalarType(
     "RawJSONScalar",

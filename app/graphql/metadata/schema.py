@@ -1,5 +1,6 @@
 """The `/metadata` schema: Twenty's object and field queries and mutations, merged with the
-API-key (`api_keys`) and role (`roles`) operations into one Query and one Mutation.
+API-key (`api_keys`), role (`roles`), webhook (`webhooks`) and workspace-settings
+(`workspace`) operations into one Query and one Mutation.
 
     type Query {
       objects(paging: CursorPaging! = {}, filter: ObjectFilter! = {}): ObjectConnection!
@@ -58,6 +59,8 @@ from app.graphql.metadata.types import (
     ObjectNode,
     PageInfo,
 )
+from app.graphql.metadata.webhooks import WebhookMutation, WebhookQuery
+from app.graphql.metadata.workspace import WorkspaceMutation, WorkspaceQuery
 from app.metadata.paging import paginate
 from app.metadata.workspace_model import WorkspaceModel
 
@@ -179,6 +182,8 @@ class MetadataSchema(strawberry.Schema):
         """Nothing: the endpoint renders every error and logs the unexpected ones."""
 
 
-Query = merge_types("Query", (ModelQuery, RoleQuery, ApiKeyQuery))
-Mutation = merge_types("Mutation", (ModelMutation, ApiKeyMutation, RoleMutation))
+Query = merge_types("Query", (ModelQuery, RoleQuery, ApiKeyQuery, WebhookQuery, WorkspaceQuery))
+Mutation = merge_types(
+    "Mutation", (ModelMutation, ApiKeyMutation, RoleMutation, WebhookMutation, WorkspaceMutation)
+)
 schema = MetadataSchema(query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALARS))

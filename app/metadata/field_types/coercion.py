@@ -3,10 +3,24 @@
 Writes and filters share `coerce_scalar`; filters add the string forms a REST query carries
 (`"true"`, `"100"`) through `coerce_filter_scalar`. Every failure is an `InvalidFieldValue`
 whose message names the field: "Invalid value for field 'employees': expected a number, got 'abc'".
+
+Note [value ranges]: a value is checked against what its column can hold before anything is
+written, so a row that exists can always be read back, aggregated and rendered:
+
+- FLOAT (NUMBER, POSITION): a finite double within ±FLOAT_MAX (1e400 or NaN is refused, not
+  stored as Infinity; 1e308 is refused too: two of them would sum beyond any double, and a
+  sum must render as GraphQL's Float);
+- NUMERIC: at most NUMERIC_MAX_INTEGER_DIGITS digits before the point and NUMERIC_MAX_SCALE
+  after it (PostgreSQL's own bounds are 131072 and 16383: ours keep one value's text small);
+- text and JSON: no NUL character (PostgreSQL stores none); JSON nested at most
+  JSON_MAX_DEPTH deep (deeper documents exhaust the server's stack, here or in PostgreSQL).
+
+A CURRENCY's `amountMicros` is further a whole number in BIGINT's range (composite_types.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable
@@ -22,6 +36,10 @@ from app.metadata.field_types.kinds import ScalarKind
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SHOWN_CHARS = 60
 _SHOWN_OPTIONS = 20
+NUMERIC_MAX_INTEGER_DIGITS = 1000
+NUMERIC_MAX_SCALE = 1000
+JSON_MAX_DEPTH = 64
+FLOAT_MAX = 1e300
 
 
 def describe(value: Any) -> str:
@@ -104,12 +122,16 @@ def _coerce_uuid(value: Any, field_name: str, allowed: tuple[str, ...] | None) -
 
 def _coerce_float(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
     # bool is an int in Python; `true` is not a number in JSON.
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if math.isfinite(number):
+            if abs(number) > FLOAT_MAX:
+                raise invalid_value(
+                    field_name, f"expected a number between -{FLOAT_MAX:g} and {FLOAT_MAX:g}"
+                )
             return number
     _fail(field_name, "a number", value)
 
@@ -118,24 +140,45 @@ def _coerce_numeric(value: Any, field_name: str, allowed: tuple[str, ...] | None
     """Numbers or numeric strings, as Twenty's BigFloat does; '' means null."""
     if isinstance(value, bool):
         _fail(field_name, "a number", value)
+    number: Decimal | None = None
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+        number = Decimal(value)
+    elif isinstance(value, float):
         if math.isfinite(value):
-            return Decimal(repr(value))
+            number = Decimal(repr(value))
     elif isinstance(value, Decimal):
         if value.is_finite():
-            return value
+            number = value
     elif isinstance(value, str):
         text = value.strip()
         if text == "":
             return None
         if _NUMBER_TEXT.fullmatch(text):
-            try:
-                return Decimal(text)
-            except InvalidOperation:
-                pass
-    _fail(field_name, "a number", value)
+            with contextlib.suppress(InvalidOperation):
+                number = Decimal(text)
+    if number is None:
+        _fail(field_name, "a number", value)
+    return _numeric_in_range(number, field_name)
+
+
+def _numeric_in_range(number: Decimal, field_name: str) -> Decimal:
+    """Note [value ranges]: counted from the exponent, never by writing the digits out."""
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    integer_digits = max(number.adjusted() + 1, 1) if number else 1
+    if integer_digits > NUMERIC_MAX_INTEGER_DIGITS:
+        raise invalid_value(
+            field_name,
+            f"a number may have at most {NUMERIC_MAX_INTEGER_DIGITS} digits before the "
+            f"decimal point, got one of {integer_digits}",
+        )
+    if -exponent > NUMERIC_MAX_SCALE:
+        raise invalid_value(
+            field_name,
+            f"a number may have at most {NUMERIC_MAX_SCALE} digits after the decimal point, "
+            f"got {-exponent}",
+        )
+    return number
 
 
 def _coerce_boolean(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
@@ -183,13 +226,39 @@ def _coerce_date_time(value: Any, field_name: str, allowed: tuple[str, ...] | No
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-_JSON_TYPES = (dict, list, str, int, float, bool)
+_JSON_TYPES = (dict, list, str, int, float, bool, Decimal)
 
 
 def _coerce_json(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:
-    if isinstance(value, _JSON_TYPES):
-        return value
-    _fail(field_name, "a JSON value", value)
+    if not isinstance(value, _JSON_TYPES):
+        _fail(field_name, "a JSON value", value)
+    check_json(value, field_name)
+    return value
+
+
+def check_json(value: Any, field_name: str) -> None:
+    """Note [value ranges] for JSON: depth, NUL characters and finite numbers, in one pass
+    that never recurses (a hostile document is deep)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > JSON_MAX_DEPTH:
+                raise invalid_value(
+                    field_name, f"JSON may be nested at most {JSON_MAX_DEPTH} levels deep"
+                )
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if "\x00" in key:
+                        raise invalid_value(field_name, "keys cannot contain NUL characters")
+                    stack.append((child, depth + 1))
+            else:
+                stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise invalid_value(field_name, "text cannot contain NUL characters")
+        elif isinstance(item, float | Decimal) and not math.isfinite(item):
+            raise invalid_value(field_name, "JSON numbers must be finite")
 
 
 def _coerce_text_array(value: Any, field_name: str, allowed: tuple[str, ...] | None) -> Any:

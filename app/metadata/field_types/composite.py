@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from app.db.sqltext import json_object
 from app.errors import InvalidFieldValue, did_you_mean
 from app.metadata.enums import FieldType
 from app.metadata.field_types.coercion import (
@@ -121,10 +122,7 @@ class CompositeHandler(TypeHandler):
         if sub_field is not None:
             part = self._part_or_fail(field, sub_field)
             return json_sql(part.kind, f"{alias}.{quote(column_name(field.name, part.name))}")
-        pairs = ", ".join(
-            f"'{part.name}', {self.value_sql(field, alias, part.name)}" for part in self.parts
-        )
-        return f"json_build_object({pairs})"
+        return json_object([(p.name, self.value_sql(field, alias, p.name)) for p in self.parts])
 
     def create_defaults(self, field: FieldMeta) -> dict[str, Any]:
         raw = field.default_value

@@ -23,9 +23,18 @@ JSON = ScalarKind.JSON
 # -- normalisers: (value already coerced to the part's kind, "field.sub") -> stored value ------
 
 
+MICROS_MIN, MICROS_MAX = -(2**63), 2**63 - 1  # BIGINT's range, as Twenty's clients assume
+
+
 def whole_micros(value: Decimal, label: str) -> Decimal:
     if value != value.to_integral_value():
         raise invalid_value(label, f"expected a whole number of micros, got {value}")
+    if not MICROS_MIN <= value <= MICROS_MAX:
+        raise invalid_value(
+            label,
+            f"expected a whole number of micros between {MICROS_MIN} and {MICROS_MAX}, "
+            f"got {format(value, 'f')}",
+        )
     return value
 
 

@@ -6,7 +6,8 @@ Note [API value shapes]: what `dump_scalar` (and so every `from_db`) hands to th
 - DATE          -> "YYYY-MM-DD"
 - DATE_TIME     -> UTC with milliseconds and "Z", as JavaScript's `toISOString()` writes it:
                    "2024-01-01T00:00:00.000Z" (a naive datetime is taken to be UTC)
-- NUMERIC       -> int when integral, else float (Decimal never leaks out)
+- NUMERIC       -> Decimal, exactly as stored: app.encoding writes it digit for digit
+                   (Note [exact numbers]); a double would lose digits past the 15th
 - FLOAT         -> int when integral (below 1e21), else float: JSON text then matches what
                    Twenty's JavaScript prints (`100`, not `100.0`)
 - JSON          -> the Python object as stored (the engine registers a jsonb codec)
@@ -83,11 +84,7 @@ def _dump_float(value: Any) -> Any:
 
 def _dump_numeric(value: Any) -> Any:
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            return None
-        if value == value.to_integral_value():
-            return int(value)
-        return float(value)
+        return value if value.is_finite() else None
     return _dump_float(value)
 
 
@@ -132,12 +129,12 @@ DUMPERS: dict[ScalarKind, Dumper] = {
 
 # Note [JSON built in PostgreSQL]: reads answer with JSON that PostgreSQL builds
 # (app/query/json_sql.py); `json_sql` is each kind's expression for it, so that the API shapes
-# above are written here once for both paths. NUMERIC comes out exact (trailing zeros trimmed),
-# FLOAT as PostgreSQL's shortest round-trip text; both parse to the values `dump_scalar` gives.
+# above are written here once for both paths. NUMERIC comes out as PostgreSQL prints it, as
+# `dump_scalar`'s Decimal does (Note [exact numbers] in app/encoding.py); FLOAT as PostgreSQL's
+# shortest round-trip text, which parses to the value `dump_scalar` gives.
 _DATE_TIME_FORMAT = """'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"""
 _JSON_SQL: dict[ScalarKind, Callable[[str], str]] = {
     ScalarKind.DATE_TIME: lambda c: f"to_char({c} AT TIME ZONE 'UTC', {_DATE_TIME_FORMAT})",
-    ScalarKind.NUMERIC: lambda c: f"trim_scale({c})",
     ScalarKind.TS_VECTOR: lambda c: f"{c}::text",
 }
 

@@ -124,7 +124,7 @@ async def test_fast_path_answers_as_graphql_core_does(
     )
     answered = await fast.answer(schema, document, variables, None, context)
     assert answered is not None, "the fast path declined the document"
-    executed = await _execute(schema, document, variables, None, context)
+    executed, _, _ = await _execute(schema, document, variables, None, context)
     assert "errors" not in executed, executed
     assert orjson.loads(answered) == {"data": executed["data"]}
 

@@ -362,11 +362,16 @@ async def test_standard_field_edits_are_forbidden(
     assert error["extensions"]["code"] == "FORBIDDEN"
 
 
-async def test_the_endpoint_needs_an_api_key(client: httpx.AsyncClient) -> None:
+async def test_the_endpoint_needs_an_api_key_before_it_reads_the_body(
+    client: httpx.AsyncClient, model_workspace: WorkspaceFixture
+) -> None:
     response = await client.post("/metadata", json={"query": "{ objects { totalCount } }"})
     assert response.status_code == 401
     assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     malformed = await client.post("/metadata", content=b"{", headers={"Authorization": "x"})
+    assert malformed.status_code == 401
+    headers = model_workspace.headers
+    malformed = await client.post("/metadata", content=b"{", headers=headers)
     assert malformed.status_code == 400
 
 

@@ -9,11 +9,7 @@ The notification alone also brings an idle process up to date.
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,52 +17,16 @@ import pytest
 
 from app.catalog.store import CatalogStore
 from tests.integration.metadata.helpers import create_field, create_object, unique
-from tests.support import TEST_SECRET, WorkspaceFixture
-
-CRM = Path(sys.executable).with_name("crm")
+from tests.support import WorkspaceFixture, crm_server
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 async def other_process(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for a second server process on the same database."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_SECRET": TEST_SECRET}
-    process = await asyncio.create_subprocess_exec(
-        str(CRM),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, "the second server exited"
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("the second server did not start")
-            yield http
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), 30)
+    async with crm_server(database_url) as (http, _process):
+        yield http
 
 
 async def _record(

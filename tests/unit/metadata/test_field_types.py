@@ -259,10 +259,10 @@ def test_many_to_one_relation_owns_a_uuid_join_column_and_one_to_many_owns_none(
         (FieldType.NUMBER, 42, 42),
         (FieldType.NUMBER, 1.5, 1.5),
         (FieldType.NUMBER, -3.0, -3),
-        (FieldType.NUMERIC, "12.50", 12.5),
-        (FieldType.NUMERIC, 7, 7),
-        (FieldType.NUMERIC, "1e3", 1000),
-        (FieldType.NUMERIC, 0.1, 0.1),
+        (FieldType.NUMERIC, "12.50", Decimal("12.50")),  # exact (Note [exact numbers])
+        (FieldType.NUMERIC, 7, Decimal(7)),
+        (FieldType.NUMERIC, "1e3", Decimal(1000)),
+        (FieldType.NUMERIC, 0.1, Decimal("0.1")),
         (FieldType.NUMERIC, "", None),
         (FieldType.POSITION, 1, 1),
         (FieldType.POSITION, 0.5, 0.5),
@@ -531,8 +531,8 @@ def test_null_and_missing_columns_read_as_null(field_type: FieldType) -> None:
                 "addressState": "IDF",
                 "addressCountry": "France",
                 "addressPostcode": "75001",
-                "addressLat": 48.8566,
-                "addressLng": 2.3522,
+                "addressLat": Decimal("48.8566"),
+                "addressLng": Decimal("2.3522"),
             },
         ),
         (
@@ -689,12 +689,12 @@ def test_actor_accepts_every_actor_source() -> None:
         assert write(FieldType.ACTOR, {"source": source.value}) == {"createdBySource": source.value}
 
 
-def test_composite_numeric_sub_fields_read_as_int_or_float() -> None:
+def test_composite_numeric_sub_fields_read_as_exact_decimals() -> None:
     handler = handler_for(FieldType.CURRENCY)
     row = {"amountAmountMicros": Decimal("2000000"), "amountCurrencyCode": "USD"}
     api = handler.from_db(FIELDS[FieldType.CURRENCY], row)
     assert api == {"amountMicros": 2_000_000, "currencyCode": "USD"}
-    assert type(api["amountMicros"]) is int
+    assert type(api["amountMicros"]) is Decimal
 
 
 # -- defaults -------------------------------------------------------------------------------
@@ -952,9 +952,9 @@ PARIS = timezone(timedelta(hours=2))
 @pytest.mark.parametrize(
     ("kind", "value", "api_value"),
     [
-        (ScalarKind.NUMERIC, Decimal("1500000"), 1500000),
-        (ScalarKind.NUMERIC, Decimal("1500000.000"), 1500000),
-        (ScalarKind.NUMERIC, Decimal("1.25"), 1.25),
+        (ScalarKind.NUMERIC, Decimal("1500000"), Decimal("1500000")),
+        (ScalarKind.NUMERIC, Decimal("1500000.000"), Decimal("1500000.000")),
+        (ScalarKind.NUMERIC, Decimal("1.25"), Decimal("1.25")),
         (ScalarKind.NUMERIC, Decimal("NaN"), None),
         (ScalarKind.FLOAT, 100.0, 100),
         (ScalarKind.FLOAT, 0.25, 0.25),

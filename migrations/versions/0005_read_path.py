@@ -4,8 +4,8 @@ Note [row counts] and Note [sort indexes] in app/metadata/ddl.py say what they a
 workspaces and objects get both from the DDL builder; this revision adds them to the tables
 that already exist, and seeds each counter with the table's current count.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-05
 """
 
@@ -14,8 +14,8 @@ import hashlib
 from alembic import op
 from sqlalchemy import text
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -137,7 +137,7 @@ def _sort_indexes(table: str, positions: list[str]) -> list[tuple[str, str]]:
 
 
 def downgrade() -> None:
-    """Back to 0003's tables: counters, triggers and the sort indexes of every table go
+    """Back to 0004's tables: counters, triggers and the sort indexes of every table go
     (including those of fields marked isIndexed: their flag goes with its column)."""
     bind = op.get_bind()
     for _, table, target, positions in _tables():
