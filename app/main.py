@@ -51,13 +51,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Failures)  # outermost: sees every failure, never re-raises
+    app.include_router(core.router)  # first: Note [record routes first] in app.rest.core
+    app.include_router(core_graphql.router)
     app.include_router(health.router)
     app.include_router(graphql_metadata.router)
-    app.include_router(rest_metadata.router)  # before core: its /rest/{plural}/{id} would match
-    app.include_router(access.router)  # before core, likewise (and /rest/apiKeys)
-    app.include_router(open_api.router)  # before core, likewise
-    app.include_router(webhooks.router)  # before core, likewise (and /rest/webhooks)
-    app.include_router(core.router)
-    app.include_router(core_graphql.router)
+    app.include_router(rest_metadata.router)
+    app.include_router(access.router)  # and the deprecated /rest/apiKeys
+    app.include_router(open_api.router)
+    app.include_router(webhooks.router)  # and the deprecated /rest/webhooks
     playground.install(app)
+    app.include_router(core.fallback)  # last: Twenty's 400 for any other /rest path
     return app

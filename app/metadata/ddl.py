@@ -143,7 +143,8 @@ def sort_column(field: FieldMeta) -> Column | None:
 
 
 def sort_indexes(table: str, field: FieldMeta) -> list[tuple[str, str]]:
-    """(name, key list) of the indexes that serve `ORDER BY <column>, id` over live rows.
+    """(name, key list) of the indexes that serve `ORDER BY <column>, id` over live rows, and for
+    a field marked `isIndexed`, the newest-first list filtered on it (Note [indexed filters]).
 
     Note [sort indexes]: a page is `ORDER BY <key> <direction> NULLS <placement>, id`, with the
     `id` tiebreaker in the key's direction (app/query/plan.py), over `"deletedAt" IS NULL`.
@@ -159,10 +160,20 @@ def sort_indexes(table: str, field: FieldMeta) -> list[tuple[str, str]]:
     key = ident(column.name)
     if never_null(field, column.sub_field):
         return [(constraint_name(table, column.name, "sort"), f'{key}, "id"')]
-    return [
+    indexes = [
         (constraint_name(table, column.name, "sortnl"), f'{key} NULLS LAST, "id"'),
         (constraint_name(table, column.name, "sortnf"), f'{key} NULLS FIRST, "id"'),
     ]
+    if field.is_indexed:
+        # Note [indexed filters]: the list clients ask for most is the newest first, filtered
+        # on a field (`city[eq]:"Berlin"`, a status, an owner). With `(key, "createdAt", id)`
+        # the page is the matching entries read in `createdAt` order, stopping at the page's
+        # end (rows of other values are never read), where `(createdAt, id)` alone reads
+        # newest rows of any value until enough match (bench: ~4,300 rows for 61 kept).
+        indexes.append(
+            (constraint_name(table, column.name, "bycreated"), f'{key}, "createdAt", "id"')
+        )
+    return indexes
 
 
 def sort_index_sql(schema: str, obj: ObjectMeta, name: str, keys: str) -> str:

@@ -21,6 +21,7 @@ from uuid import UUID
 
 import asyncpg
 
+from app import encoding
 from app.catalog.access import Access, Action
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import ident
@@ -238,17 +239,11 @@ async def _insert(
     *,
     conflict: tuple[Column, frozenset[str]] | None,
 ) -> list[dict[str, Any]]:
-    types = column_types(obj)
     columns = list(rows[0].values)
     params = sql.Params()
-    tuples = []
-    for row in rows:
-        tuples.append(
-            "(" + ", ".join(params.add(row.values.get(c), types[c]) for c in columns) + ")"
-        )
     statement = (
         f"INSERT INTO {sql.table(catalog.schema, obj.table_name)} AS t "
-        f"({', '.join(ident(c) for c in columns)}) VALUES {', '.join(tuples)}"
+        f"({', '.join(ident(c) for c in columns)}) {_unnested(obj, columns, rows, params)}"
     )
     if conflict is not None:
         column, provided = conflict
@@ -265,6 +260,47 @@ async def _insert(
             f' ON CONFLICT {target} DO UPDATE SET {", ".join(sets)} WHERE t."deletedAt" IS NULL'
         )
     return await _returning(conn, catalog, obj, statement, params.values, options, access)
+
+
+def _unnested(
+    obj: ObjectMeta, columns: Sequence[str], rows: Sequence[writes.RowValues], params: sql.Params
+) -> str:
+    """The rows to insert as a SELECT over one array parameter per column.
+
+    Note [inserts by column]: a 60-record batch of a 40-column object as `VALUES (…), (…)` is
+    2,400 parameters, each encoded and bound on its own and each a node PostgreSQL parses and
+    plans; as `unnest($1::uuid[], $2::text[], …) WITH ORDINALITY` it is one parameter per
+    column and a statement text that does not grow with the batch (bench: batch-create cost
+    per request down by about a quarter). Arrays of arrays cannot be ragged in PostgreSQL, so a
+    list column (text[]) travels as its JSON text, and a jsonb column as text, each cast back
+    in the SELECT. The rows are inserted in input order (`ORDER BY` the ordinality), which is
+    the order RETURNING gives them back in.
+    """
+    types = column_types(obj)
+    arrays, outputs = [], []
+    for i, column in enumerate(columns):
+        values = [row.values.get(column) for row in rows]
+        sql_type, name = types[column], f"u.c{i}"
+        if sql_type == "jsonb":
+            texts = [None if v is None else encoding.dumps(v).decode() for v in values]
+            arrays.append(params.add(texts, "text[]"))
+            outputs.append(f"{name}::jsonb")
+        elif sql_type.endswith("[]"):
+            texts = [None if v is None else encoding.dumps(list(v)).decode() for v in values]
+            arrays.append(params.add(texts, "text[]"))
+            elements = f"jsonb_array_elements_text({name}::jsonb) WITH ORDINALITY AS a(e, n)"
+            outputs.append(
+                f"CASE WHEN {name} IS NULL THEN NULL "
+                f"ELSE ARRAY(SELECT a.e FROM {elements} ORDER BY a.n)::{sql_type} END"
+            )
+        else:
+            arrays.append(params.add(values, f"{sql_type}[]"))
+            outputs.append(name)
+    names = ", ".join(f"c{i}" for i in range(len(columns)))
+    return (
+        f"SELECT {', '.join(outputs)} FROM unnest({', '.join(arrays)}) "
+        f"WITH ORDINALITY AS u({names}, ord) ORDER BY u.ord"
+    )
 
 
 def _required_filter(node: ast.Filter | None, operation: str) -> None:

@@ -12,8 +12,8 @@ the answer's JSON text, which the transport passes on without decoding it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -23,12 +23,22 @@ from app import encoding
 from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import json_object
+from app.memo import Memo
 from app.metadata.model import ObjectMeta
-from app.query import ast, engine, layout, plan
+from app.query import ast, engine, layout, plan, sql
 from app.query.counts import CountCache
 from app.query.json_sql import Limits, Renderer, json_literal
 from app.query.layout import Const
 from app.query.tree import ConnectionRead, Page, RecordRead, ToOne
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A read's one statement, and the table its errors are reported against."""
+
+    statement: sql.Statement
+    table: str
+
 
 # A page under its response key, or a constant (GraphQL's `__typename` beside them).
 Root = tuple[str, ObjectMeta, ConnectionRead] | tuple[str, Const]
@@ -43,6 +53,15 @@ async def read(
     limits: Limits,
 ) -> str:
     """The JSON object of several pages, by response key, in one statement."""
+    return await run(conn, compile_read(catalog, roots, access=access, limits=limits))
+
+
+def compile_read(
+    catalog: Catalog, roots: Sequence[Root], *, access: Access, limits: Limits
+) -> Compiled:
+    """The statement `read` sends for `roots`: a value of its inputs only (the catalog
+    snapshot, the caller's access, the limits and the read trees), so a transport may keep it
+    for requests that repeat (Note [compiled queries] in app.graphql.core.fast)."""
     renderer = Renderer(catalog, access, limits)
     pairs = []
     table = ""
@@ -53,7 +72,12 @@ async def read(
             key, obj, request = root
             pairs.append((key, f"({renderer.page(obj, request)})"))
             table = table or obj.table_name
-    rows = await engine.fetch(conn, renderer.statement(json_object(pairs)), table)
+    return Compiled(renderer.statement(json_object(pairs)), table)
+
+
+async def run(conn: asyncpg.Connection, compiled: Compiled) -> str:
+    """The JSON text of a compiled read."""
+    rows = await engine.fetch(conn, compiled.statement, compiled.table)
     text: str = rows[0][0]
     return text
 
@@ -75,6 +99,81 @@ async def read_page(
     row = (await engine.fetch(conn, statement, obj.table_name))[0]
     if renderer.probe is not None and counts is not None and row[1] is not None:
         counts.put(renderer.probe, row[1], row[2])
+    text: str = row[0]
+    return text
+
+
+# Note [kept statements]: a REST read is a value of the request's query string (filter, order,
+# page, fields, depth), the object, the catalog snapshot, the caller's access and the limits;
+# rendering it (planning the filter and order, walking the layout, building SQL text) costs
+# more than sending it. So the rendered statement is kept in a memo under exactly those
+# (objects by identity, while they live: a new catalog version is a new entry). Two reads are
+# never kept: one whose statement carries a remembered count (Note [count reuse]: its
+# parameters are the count's state), rendered every time; and a get-one, whose statement is
+# kept once per selection with a stand-in id in its one parameter slot for the id, swapped for
+# the requested id on each use.
+_KEPT = Memo(max_entries=2048)
+_STAND_IN = UUID(int=0)  # the nil UUID: never a record's id (ids are random UUIDs)
+_NOT_KEPT = object()
+
+
+async def read_kept_page(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    key: Hashable,
+    build: Callable[[], ConnectionRead],
+    *,
+    access: Access,
+    limits: Limits,
+    counts: CountCache | None = None,
+) -> str:
+    """`read_page` of the request `build` makes, `key` standing for it (Note [kept
+    statements]): built and rendered on the first call only."""
+
+    def render() -> sql.Statement | object:
+        renderer = Renderer(catalog, access, limits, counts)
+        statement = renderer.root_statement(obj, build())
+        return _NOT_KEPT if renderer.probe is not None else statement
+
+    kept = _KEPT.get((catalog, access, obj), ("page", key, limits), render)
+    if isinstance(kept, sql.Statement):
+        row = (await engine.fetch(conn, kept, obj.table_name))[0]
+        text: str = row[0]
+        return text
+    return await read_page(conn, catalog, obj, build(), access=access, limits=limits, counts=counts)
+
+
+async def read_record_json(
+    conn: asyncpg.Connection,
+    catalog: Catalog,
+    obj: ObjectMeta,
+    record_id: UUID,
+    key: Hashable,
+    build: Callable[[], RecordRead],
+    *,
+    access: Access,
+) -> str:
+    """The JSON of one live record (`build`'s selection, `key` standing for it), or 'null'."""
+
+    def render() -> tuple[sql.Statement, int] | None:
+        request = ConnectionRead(
+            filter=by_id(_STAND_IN), first=1, records=build(), layout=layout.RECORD
+        )
+        statement = Renderer(catalog, access, Limits()).root_statement(obj, request)
+        slots = [i for i, v in enumerate(statement.params) if str(v) == str(_STAND_IN)]
+        return (statement, slots[0]) if len(slots) == 1 else None
+
+    kept = _KEPT.get((catalog, access, obj), ("one", key), render)
+    if kept is None:  # the stand-in is not alone in the parameters: render with the real id
+        request = ConnectionRead(
+            filter=by_id(record_id), first=1, records=build(), layout=layout.RECORD
+        )
+        return await read_page(conn, catalog, obj, request, access=access, limits=Limits())
+    statement, slot = kept
+    params = list(statement.params)
+    params[slot] = type(params[slot])(str(record_id))
+    row = (await engine.fetch(conn, sql.Statement(statement.sql, tuple(params)), obj.table_name))[0]
     text: str = row[0]
     return text
 

@@ -2,6 +2,13 @@
 
 One parametric router: the object is looked up in the workspace catalog per request, nothing
 is registered at run time. Routes are declared most specific first (Twenty's order).
+
+Note [record routes first]: the record routes are the ones clients call all day, so the app
+includes this router before the metadata, key, webhook and document routers, and the `plural`
+path segment uses a convertor that refuses those routers' first segments (`/rest/metadata/…`,
+`/rest/apiKeys…`, `/rest/webhooks…`, `/rest/open-api/…`): Starlette tries routes in order, one
+regular expression each, so a record request no longer walks past every other route first. The
+catch-all for invalid paths is a router of its own (`fallback`), included last.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
+from starlette.convertors import Convertor, register_url_convertor
 
 from app import encoding
 from app.auth.api_keys import Principal
@@ -24,13 +32,30 @@ from app.query import duplicates, engine, layout, merge, reader
 from app.query import group_by as grouping
 from app.query.ast import Filter
 from app.query.json_sql import Limits
-from app.query.tree import ConnectionRead
+from app.query.tree import ConnectionRead, RecordRead
 from app.rest import filter_grammar, params, retry
 from app.rest.deps import PrincipalDep
 from app.rest.responses import FastJSONResponse, json_text
 from app.rest.target import Target, TargetDep
 
+
+class PluralConvertor(Convertor[str]):
+    """One path segment that is not another router's first segment (Note [record routes
+    first])."""
+
+    regex = r"(?!(?:metadata|apiKeys|webhooks|open-api)(?:/|$))[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("plural", PluralConvertor())
+
 router = APIRouter(prefix="/rest")
+fallback = APIRouter(prefix="/rest")
 
 PATH_EXAMPLES = "Valid examples: /rest/companies/id or /rest/companies or /rest/batch/companies"
 
@@ -103,7 +128,7 @@ async def _create(target: Target, bodies: list[Any]) -> list[dict[str, Any]]:
         )
 
 
-@router.post("/batch/{plural}", status_code=201)
+@router.post("/batch/{plural:plural}", status_code=201)
 async def create_many(target: TargetDep) -> FastJSONResponse:
     body = await read_json(target.request)
     if not isinstance(body, list):
@@ -117,7 +142,7 @@ async def create_many(target: TargetDep) -> FastJSONResponse:
     return ok({"data": {f"create{pascal(target.obj.name_plural)}": records}}, 201)
 
 
-@router.post("/{plural}", status_code=201)
+@router.post("/{plural:plural}", status_code=201)
 async def create_one(target: TargetDep) -> FastJSONResponse:
     body = await read_json(target.request)
     if not isinstance(body, dict):
@@ -126,7 +151,7 @@ async def create_one(target: TargetDep) -> FastJSONResponse:
     return ok({"data": {f"create{pascal(target.obj.name_singular)}": records[0]}}, 201)
 
 
-@router.post("/{plural}/duplicates")
+@router.post("/{plural:plural}/duplicates")
 async def find_duplicates(target: TargetDep) -> FastJSONResponse:
     params.check_known_params(target.query, params.FIND_DUPLICATES)
     body = await read_json(target.request)
@@ -162,7 +187,7 @@ async def find_duplicates(target: TargetDep) -> FastJSONResponse:
 # ---- read ------------------------------------------------------------------------------
 
 
-@router.get("/{plural}/groupBy")
+@router.get("/{plural:plural}/groupBy")
 async def group_by(target: TargetDep) -> FastJSONResponse:
     """A bare JSON array of groups, as Twenty answers (no envelope)."""
     return await retry.read_fresh(target, _group_by)
@@ -214,7 +239,7 @@ def _limits(target: Target) -> Limits:
     return Limits(default=settings.query_default_limit, maximum=settings.query_max_limit)
 
 
-@router.get("/{plural}")
+@router.get("/{plural:plural}")
 async def find_many(target: TargetDep) -> Response:
     return await retry.read_fresh(target, _find_many)
 
@@ -222,31 +247,35 @@ async def find_many(target: TargetDep) -> Response:
 async def _find_many(target: Target) -> Response:
     query, settings = target.query, target.state.settings
     params.check_known_params(query, params.FIND_MANY)
-    order_text = query.get("order_by")
-    after, before = query.get("starting_after") or None, query.get("ending_before") or None
-    if after is not None and before is not None:
-        raise InvalidParameter("Use either 'starting_after' or 'ending_before', not both")
-    request = ConnectionRead(
-        filter=parse_filter(target),
-        order_by=params.parse_order_by(order_text) if order_text else (),
-        first=params.parse_limit(
-            query.get("limit"),
-            default=settings.query_default_limit,
-            maximum=settings.query_max_limit,
-        ),
-        after=after,
-        before=before,
-        records=reader.selection_read(
-            target.catalog, target.obj, read_options(target), target.access
-        ),
-        layout=_list_layout(target.obj.name_plural),
-    )
+
+    def build() -> ConnectionRead:
+        order_text = query.get("order_by")
+        after, before = query.get("starting_after") or None, query.get("ending_before") or None
+        if after is not None and before is not None:
+            raise InvalidParameter("Use either 'starting_after' or 'ending_before', not both")
+        return ConnectionRead(
+            filter=parse_filter(target),
+            order_by=params.parse_order_by(order_text) if order_text else (),
+            first=params.parse_limit(
+                query.get("limit"),
+                default=settings.query_default_limit,
+                maximum=settings.query_max_limit,
+            ),
+            after=after,
+            before=before,
+            records=reader.selection_read(
+                target.catalog, target.obj, read_options(target), target.access
+            ),
+            layout=_list_layout(target.obj.name_plural),
+        )
+
     async with target.state.db.connection() as conn:
-        text = await reader.read_page(
+        text = await reader.read_kept_page(
             conn,
             target.catalog,
             target.obj,
-            request,
+            target.request.url.query,  # everything `build` reads (Note [kept statements])
+            build,
             access=target.access,
             limits=_limits(target),
             counts=target.state.counts,
@@ -254,28 +283,25 @@ async def _find_many(target: Target) -> Response:
     return json_text(text)
 
 
-@router.get("/{plural}/{record_id}")
+@router.get("/{plural:plural}/{record_id}")
 async def find_one(record_id: str, target: TargetDep) -> Response:
     params.check_known_params(target.query, params.FIND_ONE)
     parsed = parse_id(record_id)
 
     async def read(target: Target) -> Response:
-        request = ConnectionRead(
-            filter=reader.by_id(parsed),
-            first=1,
-            records=reader.selection_read(
-                target.catalog, target.obj, read_options(target), target.access
-            ),
-            layout=layout.RECORD,
-        )
+        def build() -> RecordRead:
+            options = read_options(target)
+            return reader.selection_read(target.catalog, target.obj, options, target.access)
+
         async with target.state.db.connection() as conn:
-            text = await reader.read_page(
+            text = await reader.read_record_json(
                 conn,
                 target.catalog,
                 target.obj,
-                request,
+                parsed,
+                target.request.url.query,  # everything `build` reads
+                build,
                 access=target.access,
-                limits=_limits(target),
             )
         if text == "null":
             raise RecordNotFound("Record not found", id=record_id)
@@ -287,7 +313,7 @@ async def find_one(record_id: str, target: TargetDep) -> Response:
 # ---- delete ----------------------------------------------------------------------------
 
 
-@router.delete("/{plural}/{record_id}")
+@router.delete("/{plural:plural}/{record_id}")
 async def delete_one(record_id: str, target: TargetDep) -> FastJSONResponse:
     params.check_known_params(target.query, params.DELETE_ONE)
     parsed = parse_id(record_id)
@@ -305,7 +331,7 @@ async def delete_one(record_id: str, target: TargetDep) -> FastJSONResponse:
     return ok({"data": {f"delete{pascal(target.obj.name_singular)}": records[0]}})
 
 
-@router.delete("/{plural}")
+@router.delete("/{plural:plural}")
 async def delete_many(target: TargetDep) -> FastJSONResponse:
     params.check_known_params(target.query, params.DELETE_MANY)
     soft = params.parse_bool_flag("soft_delete", target.query.get("soft_delete"))
@@ -347,12 +373,12 @@ async def _restore(target: Target, record_id: str | None) -> FastJSONResponse:
     return ok({"data": {f"restore{pascal(target.obj.name_plural)}": records}})
 
 
-@router.api_route("/{plural}/{record_id}/restore", methods=["PATCH", "PUT"])
+@router.api_route("/{plural:plural}/{record_id}/restore", methods=["PATCH", "PUT"])
 async def restore_one(record_id: str, target: TargetDep) -> FastJSONResponse:
     return await _restore(target, record_id)
 
 
-@router.api_route("/{plural}/restore", methods=["PATCH", "PUT"])
+@router.api_route("/{plural:plural}/restore", methods=["PATCH", "PUT"])
 async def restore_many(target: TargetDep) -> FastJSONResponse:
     return await _restore(target, None)
 
@@ -360,7 +386,7 @@ async def restore_many(target: TargetDep) -> FastJSONResponse:
 # ---- update ----------------------------------------------------------------------------
 
 
-@router.api_route("/{plural}/merge", methods=["PATCH", "PUT"])
+@router.api_route("/{plural:plural}/merge", methods=["PATCH", "PUT"])
 async def merge_records(target: TargetDep) -> FastJSONResponse:
     params.check_known_params(target.query, params.MERGE)
     body = await read_json(target.request)
@@ -411,14 +437,14 @@ async def _update(
         )
 
 
-@router.api_route("/{plural}/{record_id}", methods=["PATCH", "PUT"])
+@router.api_route("/{plural:plural}/{record_id}", methods=["PATCH", "PUT"])
 async def update_one(record_id: str, target: TargetDep) -> FastJSONResponse:
     params.check_known_params(target.query, params.UPDATE_ONE)
     records = await _update(target, record_id=parse_id(record_id), filter=None)
     return ok({"data": {f"update{pascal(target.obj.name_singular)}": records[0]}})
 
 
-@router.api_route("/{plural}", methods=["PATCH", "PUT"])
+@router.api_route("/{plural:plural}", methods=["PATCH", "PUT"])
 async def update_many(target: TargetDep) -> FastJSONResponse:
     params.check_known_params(target.query, params.UPDATE_MANY)
     records = await _update(target, record_id=None, filter=parse_filter(target))
@@ -431,8 +457,8 @@ async def update_many(target: TargetDep) -> FastJSONResponse:
 _METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
 
 
-@router.api_route("", methods=_METHODS, include_in_schema=False)
-@router.api_route("/{path:path}", methods=_METHODS, include_in_schema=False)
+@fallback.api_route("", methods=_METHODS, include_in_schema=False)
+@fallback.api_route("/{path:path}", methods=_METHODS, include_in_schema=False)
 async def invalid_path(request: Request, _principal: PrincipalDep) -> FastJSONResponse:
     """Zero segments, too many, or a method the path does not take: Twenty's 400."""
     raise InvalidPath(f"Query path '{request.url.path}' invalid. {PATH_EXAMPLES}")

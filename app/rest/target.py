@@ -12,12 +12,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import QueryParams
 
+from app import gate
 from app.auth.api_keys import Principal
 from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.errors import ObjectNotFound
 from app.metadata.model import ObjectMeta
-from app.rest.deps import AccessDep, CatalogDep, PrincipalDep, StateDep
 from app.state import AppState
 
 
@@ -51,14 +51,15 @@ def resolve_object(catalog: Catalog, name: str) -> ObjectMeta:
     raise ObjectNotFound(f"object '{name}' not found. eg: {example}")
 
 
-async def get_target(
-    plural: str,
-    request: Request,
-    state: StateDep,
-    principal: PrincipalDep,
-    catalog: CatalogDep,
-    access: AccessDep,
-) -> Target:
+async def get_target(plural: str, request: Request) -> Target:
+    """One dependency doing in order what the separate ones in app.rest.deps do: FastAPI
+    resolves each dependency of a route through its own solver pass (signature analysis,
+    sub-dependency cache, keyword binding), which on the record routes cost more than the
+    lookups themselves (profiled in docs/benchmarks.md)."""
+    state: AppState = request.app.state.crm
+    principal = await gate.admit(state, request)
+    catalog = await gate.catalog_for(state, principal)
+    access = gate.access_for(catalog, principal)
     return Target(request, state, principal, catalog, access, resolve_object(catalog, plural))
 
 

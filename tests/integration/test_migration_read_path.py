@@ -81,3 +81,49 @@ async def test_downgrade_then_upgrade_restores_counters_and_indexes(scratch_url:
         assert (await _counted(conn))["person"] == 5
     finally:
         await conn.close()
+
+
+async def test_migration_0006_gives_indexed_fields_their_filter_index(scratch_url: str) -> None:
+    """A field marked isIndexed before 0006 gets `(column, createdAt, id)` from the upgrade;
+    a POSITION field, sorted but not marked, does not."""
+    await asyncio.to_thread(migrate.upgrade, scratch_url)
+    db = Database(scratch_url, max_size=1)
+    await db.open()
+    async with db.transaction() as conn:
+        workspace = await create_workspace(conn, "indexed")
+    await db.close()
+    conn = await asyncpg.connect(scratch_url)
+    try:
+        config = migrate._alembic_config(scratch_url)
+        await asyncio.to_thread(command.downgrade, config, "0005")
+        schema = workspace.schema_name
+        person = qualified(schema, "person")
+        # What 0005's server did when `city` was marked: the flag and the two sort indexes.
+        await conn.execute(
+            "UPDATE core.field_metadata f SET is_indexed = true FROM core.object_metadata o "
+            "WHERE o.id = f.object_metadata_id AND o.workspace_id = $1 "
+            "AND o.name_singular = 'person' AND f.name = 'city'",
+            workspace.id,
+        )
+        for suffix, nulls in (("sortnl", "LAST"), ("sortnf", "FIRST")):
+            await conn.execute(
+                f'CREATE INDEX "person_city_{suffix}" ON {person} (city NULLS {nulls}, id) '
+                'WHERE "deletedAt" IS NULL'
+            )
+
+        await asyncio.to_thread(migrate.upgrade, scratch_url)
+        created = await conn.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 "
+            "AND indexname LIKE '%bycreated'",
+            schema,
+        )
+        assert [r["indexname"] for r in created] == ["person_city_bycreated"]
+        assert '(city, "createdAt", id) WHERE ("deletedAt" IS NULL)' in created[0]["indexdef"]
+
+        await asyncio.to_thread(command.downgrade, config, "0005")
+        assert not await conn.fetch(
+            "SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%bycreated'",
+            schema,
+        )
+    finally:
+        await conn.close()

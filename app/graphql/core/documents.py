@@ -2,7 +2,8 @@
 
 Parsing and the specification's validation rules (plus the depth limit) depend only on the
 schema and the text, so their outcome is cached; the cost limit depends on the variables
-(`first: $n`) and runs on every request. A new schema (a new catalog version) is a new key.
+(`first: $n`) too, so the endpoint keeps its outcome per (document, variables) in a memo
+(app.memo). A new schema (a new catalog version) is a new key.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
     ASTValidationRule,
@@ -20,6 +22,8 @@ from graphql import (
     specified_rules,
     validate,
 )
+
+from app import encoding
 
 MAX_TOKENS = 20_000  # a parse guard: documents beyond this many tokens are refused
 
@@ -62,3 +66,8 @@ class DocumentCache:
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
         return checked
+
+
+def variables_key(variables: dict[str, Any] | None) -> bytes:
+    """The variables as a memo key: their JSON (two spellings of one value only miss)."""
+    return encoding.dumps(variables) if variables else b""

@@ -21,6 +21,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from graphql import (
     ExecutionResult,
+    GraphQLError,
     GraphQLSchema,
     OperationType,
     execute,
@@ -35,9 +36,10 @@ from app.errors import AppError, InvalidBody, ServiceUnavailable
 from app.graphql.core import errors
 from app.graphql.core import fast as fast_path
 from app.graphql.core.cache import SchemaCache
-from app.graphql.core.documents import DocumentCache
+from app.graphql.core.documents import DocumentCache, variables_key
 from app.graphql.core.limits import MAX_VARIABLES_DEPTH, cost_limit, depth_limit, nesting
 from app.graphql.core.resolvers import CoreContext
+from app.memo import Memo
 from app.query import dberrors
 from app.query.json_sql import Limits
 from app.state import AppState
@@ -106,6 +108,14 @@ async def _body(request: Request) -> Any:
         return None
 
 
+def _cost_memo(request: Request) -> Memo:
+    memo: Memo | None = getattr(request.app.state, "core_graphql_costs", None)
+    if memo is None:
+        memo = Memo()
+        request.app.state.core_graphql_costs = memo
+    return memo
+
+
 async def _query_params(request: Request) -> Any:
     return dict(request.query_params)
 
@@ -160,13 +170,19 @@ async def _answer(
         return _json({"errors": [errors.format_error(checked.parse_error, errors.PARSE_FAILED)]})
     document = checked.document
     assert document is not None
-    cost = cost_limit(
-        settings.graphql_max_complexity,
-        default_page=settings.query_default_limit,
-        max_page=settings.query_max_limit,
-        variables=variables,
+
+    def cost_errors() -> tuple[GraphQLError, ...]:
+        cost = cost_limit(
+            settings.graphql_max_complexity,
+            default_page=settings.query_default_limit,
+            max_page=settings.query_max_limit,
+            variables=variables,
+        )
+        return tuple(validate(schema, document, (cost,)))
+
+    problems = checked.errors or _cost_memo(request).get(
+        (schema, document), (variables_key(variables),), cost_errors
     )
-    problems = checked.errors or tuple(validate(schema, document, (cost,)))
     if problems:
         return _json(
             {"errors": [errors.format_error(e, errors.VALIDATION_FAILED) for e in problems]}

@@ -11,6 +11,13 @@ Anything else answers None and graphql-core executes the document as before: mut
 introspection, group-by and duplicates, variables that fail coercion, a selection the layouts
 cannot describe, and any error (so that errors are reported, with their paths, by one path).
 The document was parsed and validated before (and cached by text, app.graphql.core.documents).
+
+Note [compiled queries]: what a query compiles to (its statement, or "not for the fast path")
+depends only on the document, the operation chosen, the variables, the catalog snapshot and
+the caller's access, so it is kept in a memo under exactly those (app.memo: objects by
+identity, while they live). A client repeating its query pays for the statement and the HTTP
+around it, not for walking the selection and rendering SQL again; a new catalog version is a
+new snapshot, hence a new entry.
 """
 
 from __future__ import annotations
@@ -30,11 +37,15 @@ from graphql.execution.values import get_variable_values
 
 from app.errors import AppError
 from app.graphql.core import arguments
+from app.graphql.core.documents import variables_key
 from app.graphql.core.resolvers import CoreContext
 from app.graphql.core.roles import Kind, role_of
 from app.graphql.core.selection import TYPENAME, Groups, NotCompilable, SelectionReader
+from app.memo import Memo
 from app.query import layout, reader
 from app.query.tree import ConnectionRead
+
+_COMPILED = Memo(max_entries=1024)
 
 
 async def answer(
@@ -45,6 +56,28 @@ async def answer(
     context: CoreContext,
 ) -> bytes | None:
     """The response body of a read-only query, or None to let graphql-core execute it."""
+    compiled = _COMPILED.get(
+        (document, context.catalog, context.access),
+        (operation_name, variables_key(variables), context.limits),
+        lambda: _compile(schema, document, variables, operation_name, context),
+    )
+    if compiled is None:
+        return None
+    try:
+        async with context.db.connection() as conn:
+            text = await reader.run(conn, compiled)
+    except AppError:
+        return None  # reported, with its path, by graphql-core's execution
+    return b'{"data":' + text.encode() + b"}"
+
+
+def _compile(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+    context: CoreContext,
+) -> reader.Compiled | None:
     operation = get_operation_ast(document, operation_name)
     query_type = schema.query_type
     if operation is None or operation.operation is not OperationType.QUERY or query_type is None:
@@ -62,17 +95,14 @@ async def answer(
         roots = [_root(selection, query_type, key, nodes) for key, nodes in groups.items()]
         if any(root is None for root in roots):
             return None
-        async with context.db.connection() as conn:
-            text = await reader.read(
-                conn,
-                context.catalog,
-                [root for root in roots if root is not None],
-                access=context.access,
-                limits=context.limits,
-            )
+        return reader.compile_read(
+            context.catalog,
+            [root for root in roots if root is not None],
+            access=context.access,
+            limits=context.limits,
+        )
     except (NotCompilable, AppError):
         return None
-    return b'{"data":' + text.encode() + b"}"
 
 
 def _root(

@@ -1,7 +1,8 @@
 """`isIndexed` (ours): marking a field indexed creates its sort indexes in the same transaction.
 
 Note [sort indexes] in app/metadata/ddl.py: `(field NULLS LAST, id)` and `(field NULLS FIRST,
-id)` over live rows, which serve sorts on the field in every direction and filters on it.
+id)` over live rows, which serve sorts on the field in every direction and filters on it, and
+`(field, createdAt, id)` (Note [indexed filters]) for the newest-first list filtered on it.
 """
 
 from __future__ import annotations
@@ -46,15 +47,21 @@ async def test_an_indexed_field_gets_its_sort_indexes_and_keeps_them_through_a_r
     name = unique("rank")
     field = await create_field(client, ws, thing["id"], name, "NUMBER", isIndexed=True)
     assert field["isIndexed"] is True
-    assert {f"{table}_{name}_sortnl", f"{table}_{name}_sortnf"} <= await _indexes(
-        db, ws.schema, table
-    )
+    assert {
+        f"{table}_{name}_sortnl",
+        f"{table}_{name}_sortnf",
+        f"{table}_{name}_bycreated",
+    } <= await _indexes(db, ws.schema, table)
 
     renamed = unique("score")
     response = await update_field(client, ws, field["id"], name=renamed, label="Score")
     assert response.status_code == 200, response.text
     indexes = await _indexes(db, ws.schema, table)
-    assert {f"{table}_{renamed}_sortnl", f"{table}_{renamed}_sortnf"} <= indexes
+    assert {
+        f"{table}_{renamed}_sortnl",
+        f"{table}_{renamed}_sortnf",
+        f"{table}_{renamed}_bycreated",
+    } <= indexes
     assert not any(name in i for i in indexes)
 
     off = await update_field(client, ws, field["id"], isIndexed=False)

@@ -202,3 +202,27 @@ async def test_a_deep_page_starts_at_its_cursor(
         module_client, sorted_world, "people", order_by="createdAt[DescNullsLast]", limit=60
     )
     assert seen == [r["id"] for r in every["data"]["people"]]
+
+
+async def test_a_filter_on_an_indexed_field_reads_only_its_matches_newest_first(
+    db: Database, module_client: httpx.AsyncClient, sorted_world: WorkspaceFixture
+) -> None:
+    """Note [indexed filters]: `nickname[eq]` under the default newest-first order is a range
+    of `(nickname, createdAt, id)` read backwards: the filter is the index condition, and no
+    sort; a cursor page too."""
+    query = {"order_by": "createdAt[DescNullsLast]", "filter": 'nickname[eq]:"n3"', "limit": "3"}
+    nodes = await _explain(db, sorted_world, **query)
+    scan = _assert_index_serves_the_order(nodes, "person_nickname_bycreated")
+    assert "nickname" in scan.get("Index Cond", ""), scan
+
+    first = await find_many(module_client, sorted_world, "people", **query)
+    assert [r["nickname"] for r in first["data"]["people"]] == ["n3"] * 3
+    cursor = first["pageInfo"]["endCursor"]
+    deep = await _explain(db, sorted_world, **query, starting_after=cursor)
+    _assert_index_serves_the_order(deep, "person_nickname_bycreated")
+    rest = await find_many(module_client, sorted_world, "people", **query, starting_after=cursor)
+    every = await find_many(
+        module_client, sorted_world, "people", order_by=query["order_by"], filter=query["filter"]
+    )
+    pages = first["data"]["people"] + rest["data"]["people"]
+    assert [r["id"] for r in pages] == [r["id"] for r in every["data"]["people"]][:6]

@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.rest.helpers import assert_error, create_many, find_many, records_of
+from app.db.database import Database
+from tests.integration.rest.helpers import (
+    assert_error,
+    create_many,
+    find_many,
+    make_gadget_workspace,
+    records_of,
+)
 from tests.support import WorkspaceFixture
 
 
@@ -387,3 +394,28 @@ async def test_upsert_on_the_id_of_a_soft_deleted_record_returns_400_and_writes_
     assert await count(client, fresh_workspace, "people") == 0
     hidden = await find_many(client, fresh_workspace, "people", filter="deletedAt[is]:NOT_NULL")
     assert [p["city"] for p in records_of(hidden, "people")] == ["Hidden"]
+
+
+async def test_a_batch_keeps_lists_json_and_nulls_per_record(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    """Note [inserts by column]: list and JSON columns travel as JSON text, one array per
+    column; what comes back (and what a read finds) is what each record sent, in its order:
+    an empty list stays empty, a missing one stays null, list items keep their order."""
+    workspace = await make_gadget_workspace(db)
+    sent = [
+        {"name": "a", "colors": ["BLUE", "RED"], "keywords": ["z", "a", 'quo"te'], "specs": [1]},
+        {"name": "b", "colors": [], "keywords": [], "specs": {"n": None, "deep": {"x": [1.5]}}},
+        {"name": "c", "colors": None, "keywords": None, "specs": None},
+        {"name": "d", "price": "12345678901234567890.5", "specs": "text"},
+    ]
+    response = await client.post("/rest/batch/gadgets", json=sent, headers=workspace.headers)
+    assert response.status_code == 201, response.text
+    created = response.json()["data"]["createGadgets"]
+    listed = records_of(await find_many(client, workspace, "gadgets", order_by="name"), "gadgets")
+    for records in (created, listed):
+        assert [r["name"] for r in records] == ["a", "b", "c", "d"]
+        assert [r["colors"] for r in records[:3]] == [["BLUE", "RED"], [], None]
+        assert [r["keywords"] for r in records[:3]] == [["z", "a", 'quo"te'], [], None]
+        assert [r["specs"] for r in records] == [[1], sent[1]["specs"], None, "text"]
+    assert response.text.count("12345678901234567890.5") == 1
