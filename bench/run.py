@@ -606,19 +606,24 @@ class RecordingPool:
         self._pool = pool
 
     def acquire(self, **options: Any) -> Any:
+        """Awaited, as app.db.database.Database acquires (and then releases through
+        `release`)."""
         recording = RECORDING.get()
         if recording is None:
             return self._pool.acquire(**options)
         return self._recorded(recording, options)
 
-    @contextlib.asynccontextmanager
     async def _recorded(
         self, recording: list[RecordedConnection], options: dict[str, Any]
-    ) -> AsyncIterator[RecordedConnection]:
-        async with self._pool.acquire(**options) as conn:
-            recorded = RecordedConnection(conn)
-            recording.append(recorded)
-            yield recorded
+    ) -> RecordedConnection:
+        recorded = RecordedConnection(await self._pool.acquire(**options))
+        recording.append(recorded)
+        return recorded
+
+    async def release(self, conn: Any, **options: Any) -> None:
+        if isinstance(conn, RecordedConnection):
+            conn = conn._conn
+        await self._pool.release(conn, **options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pool, name)
