@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from inspect import isawaitable
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 from graphql import (
@@ -46,6 +46,8 @@ from app.state import AppState
 
 router = APIRouter()
 
+T = TypeVar("T")
+
 
 class MethodNotAllowed(AppError):
     code = "METHOD_NOT_ALLOWED"
@@ -64,20 +66,25 @@ def _refuse(error: AppError, headers: dict[str, str] | None = None) -> Response:
     return _json(errors.error_body(error), error.status, headers)
 
 
-def _schemas(request: Request) -> SchemaCache:
-    cache: SchemaCache | None = getattr(request.app.state, "core_graphql_schemas", None)
+def _app_cache(request: Request, name: str, make: Callable[[], T]) -> T:
+    """A cache kept on the app (one per app, made on first use: tests build several apps)."""
+    cache: T | None = getattr(request.app.state, name, None)
     if cache is None:
-        cache = SchemaCache()
-        request.app.state.core_graphql_schemas = cache
+        cache = make()
+        setattr(request.app.state, name, cache)
     return cache
+
+
+def _schemas(request: Request) -> SchemaCache:
+    return _app_cache(request, "core_graphql_schemas", SchemaCache)
 
 
 def _documents(request: Request) -> DocumentCache:
-    cache: DocumentCache | None = getattr(request.app.state, "core_graphql_documents", None)
-    if cache is None:
-        cache = DocumentCache()
-        request.app.state.core_graphql_documents = cache
-    return cache
+    return _app_cache(request, "core_graphql_documents", DocumentCache)
+
+
+def _cost_memo(request: Request) -> Memo:
+    return _app_cache(request, "core_graphql_costs", Memo)
 
 
 def _params(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -106,14 +113,6 @@ async def _body(request: Request) -> Any:
         return encoding.loads(await request.body())
     except encoding.JSONError:
         return None
-
-
-def _cost_memo(request: Request) -> Memo:
-    memo: Memo | None = getattr(request.app.state, "core_graphql_costs", None)
-    if memo is None:
-        memo = Memo()
-        request.app.state.core_graphql_costs = memo
-    return memo
 
 
 async def _query_params(request: Request) -> Any:
