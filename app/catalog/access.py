@@ -69,7 +69,7 @@ EVERYTHING = ObjectAccess(read=True, update=True, soft_delete=True, destroy=True
 NOTHING = ObjectAccess(read=False, update=False, soft_delete=False, destroy=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # app.memo refers to it weakly
 class Access:
     """One role's permissions on every object of one snapshot (Note [permission rules])."""
 

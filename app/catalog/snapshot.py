@@ -18,7 +18,7 @@ from app.metadata.grants import NO_GRANTS, Grants
 from app.metadata.model import FieldMeta, ObjectMeta
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)  # app.memo: weakly
 class Catalog:
     workspace_id: UUID
     schema: str

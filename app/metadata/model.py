@@ -76,7 +76,7 @@ class FieldMeta:
         return tuple(option.value for option in self.options)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # app.memo refers to it weakly
 class ObjectMeta:
     """One object (a table) of a workspace, with its fields in declaration order."""
 
