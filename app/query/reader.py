@@ -108,10 +108,10 @@ async def read_page(
 # rendering it (planning the filter and order, walking the layout, building SQL text) costs
 # more than sending it. So the rendered statement is kept in a memo under exactly those
 # (objects by identity, while they live: a new catalog version is a new entry). Two reads are
-# never kept: one whose statement carries a remembered count (Note [count reuse]: its
-# parameters are the count's state), rendered every time; and a get-one, whose statement is
-# kept once per selection with a stand-in id in its one parameter slot for the id, swapped for
-# the requested id on each use.
+# treated apart: one whose statement carries a remembered count (Note [count reuse]: its
+# parameters are the count's state) is never kept, but rendered every time; and a get-one,
+# whose query string does not hold its id, is kept once per selection with a stand-in id in
+# the id's parameter slot, swapped for the requested id on each use.
 _KEPT = Memo(max_entries=2048)
 _STAND_IN = UUID(int=0)  # the nil UUID: never a record's id (ids are random UUIDs)
 _NOT_KEPT = object()
