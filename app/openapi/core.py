@@ -29,6 +29,7 @@ from app.openapi.components import (
     obj,
     schema_ref,
 )
+from app.openapi.events import webhooks_section
 from app.openapi.objects import object_schemas, pascal, schema_names
 
 
@@ -54,6 +55,7 @@ def core_document(catalog: Catalog, server_url: str, limits: Limits = Limits()) 
     )
     for item in objects:
         document["paths"].update(_paths(item, limits))
+    document["webhooks"] = webhooks_section(objects)
     document["tags"] = [{"name": "General", "description": "This document"}] + [
         {"name": o.name_plural, "description": o.description or o.label_plural} for o in objects
     ]

@@ -1,5 +1,7 @@
-"""The metadata document: the routes of app/rest/metadata.py and app/rest/access.py (objects,
-fields, API keys, roles) in Twenty's legacy envelope (`data.objects`, `data.createOneObject`…).
+"""The metadata document: the routes of app/rest/metadata.py, app/rest/access.py and
+app/rest/webhooks.py (objects, fields, API keys, roles, webhooks) in Twenty's legacy envelope
+(`data.objects`, `data.createOneObject`…), webhooks in Twenty's bare answers (an array, the
+webhook, `true`).
 
 Unlike Twenty's, the list answers carry `totalCount` and a create answers 201, because ours do.
 """
@@ -94,8 +96,9 @@ def metadata_document(server_url: str) -> dict[str, Any]:
         "get": _op("roles", "findOneRole", "Find one role", _ID)
         | _answer("role", "RoleForResponse", errors=("404",))
     }
+    paths.update(_webhooks())
     document["tags"] = [
-        {"name": name} for name in ("General", "objects", "fields", "apiKeys", "roles")
+        {"name": name} for name in ("General", "objects", "fields", "apiKeys", "roles", "webhooks")
     ]
     return document
 
@@ -145,5 +148,31 @@ def _resource(
             | _answer(update_key, response, errors=update_errors),
             "delete": _op(plural, f"deleteOne{name}", f"Delete one {singular}", _ID)
             | _answer(delete_key, response, errors=("404",)),
+        },
+    }
+
+
+def _webhooks() -> dict[str, Any]:
+    """Twenty's webhook routes answer bare values, not the envelope (app/rest/webhooks.py)."""
+    one = schema_ref("WebhookForResponse")
+
+    def answer(schema: dict[str, Any], status: str = "200", *errors: str) -> dict[str, Any]:
+        return {"responses": {status: json_response("Success", schema), **errors_for(*errors)}}
+
+    return {
+        "/webhooks": {
+            "get": _op("webhooks", "findManyWebhooks", "List webhooks", []) | answer(array(one)),
+            "post": _op("webhooks", "createOneWebhook", "Create a webhook", [])
+            | {"requestBody": json_body(schema_ref("Webhook"))}
+            | answer(one, "201"),
+        },
+        "/webhooks/{id}": {
+            "get": _op("webhooks", "findOneWebhook", "Find one webhook", _ID)
+            | answer(one, "200", "404"),
+            "patch": _op("webhooks", "updateOneWebhook", "Update a webhook", _ID)
+            | {"requestBody": json_body(schema_ref("WebhookForUpdate"))}
+            | answer(one, "200", "404"),
+            "delete": _op("webhooks", "deleteOneWebhook", "Delete a webhook", _ID)
+            | answer({"type": "boolean", "const": True}, "200", "404"),
         },
     }

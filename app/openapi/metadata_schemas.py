@@ -223,6 +223,59 @@ ROLE_RESPONSE = obj(
 )
 
 
+# app/webhooks/inputs.py. Only what the server checks exactly is stated (a description's length
+# is checked after its whitespace is collapsed, an operation against the workspace's objects):
+# the contract tests send what the document calls invalid and expect a refusal.
+_WEBHOOK_INPUT: dict[str, dict[str, Any]] = {
+    "targetUrl": {
+        "type": "string",
+        "description": "http(s) URL; a loopback, private, link-local or metadata address is "
+        "refused unless WEBHOOK_ALLOW_PRIVATE_TARGETS is set",
+    },
+    "operations": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 100,
+        "items": {"type": "string", "description": "`<object>.<action>`, `*` for any"},
+        "description": 'e.g. ["*.*"], ["person.*"], ["*.created"], ["person.created"]',
+    },
+    "description": {"type": ["string", "null"]},
+    "secret": {
+        "type": ["string", "null"],
+        "maxLength": 256,
+        "description": "Signs every delivery; generated when absent or blank",
+    },
+}
+WEBHOOK_CREATE = {
+    "type": "object",
+    "required": ["targetUrl", "operations"],
+    "properties": {"id": {"type": ["string", "null"], "format": "uuid"}, **_WEBHOOK_INPUT},
+    "additionalProperties": False,
+}
+WEBHOOK_UPDATE = {
+    "type": "object",
+    "properties": {
+        **_WEBHOOK_INPUT,
+        "targetUrl": _maybe(_WEBHOOK_INPUT["targetUrl"]),
+        "operations": _maybe(_WEBHOOK_INPUT["operations"]),
+    },
+    "additionalProperties": False,
+}
+WEBHOOK_RESPONSE = obj(
+    {
+        "id": _UUID,
+        "targetUrl": _TEXT,
+        "operations": array(_TEXT),
+        "description": _maybe(_TEXT),
+        "secret": _TEXT,
+        "applicationId": _UUID,
+        "createdAt": _maybe(_MOMENT),
+        "updatedAt": _maybe(_MOMENT),
+        "deletedAt": _maybe(_MOMENT),
+    }
+)
+
+
 def schemas() -> dict[str, Any]:
     """`components.schemas` of the metadata document (names as Twenty's)."""
     return {
@@ -240,4 +293,7 @@ def schemas() -> dict[str, Any]:
         "ApiKeyWithToken": API_KEY_WITH_TOKEN,
         "ApiKeyRegenerate": API_KEY_REGENERATE,
         "RoleForResponse": ROLE_RESPONSE,
+        "Webhook": WEBHOOK_CREATE,
+        "WebhookForUpdate": WEBHOOK_UPDATE,
+        "WebhookForResponse": WEBHOOK_RESPONSE,
     }

@@ -33,6 +33,47 @@ async def test_document_with_a_valid_key_describes_the_workspace(
         assert document["servers"][0]["url"] == "http://testserver/rest/metadata"
         assert "/objects" in document["paths"]
         assert "/apiKeys/{id}/regenerate" in document["paths"]
+        assert {"get", "patch", "delete"} <= set(document["paths"]["/webhooks/{id}"])
+
+
+async def test_the_webhook_routes_answer_what_the_metadata_document_says(
+    client: httpx.AsyncClient, workspace: WorkspaceFixture
+) -> None:
+    """Each webhook route's answer validates against its documented schema (Twenty's bare
+    answers: an array, the webhook, `true`), and what the document requires is required."""
+    from jsonschema import Draft202012Validator
+
+    document = (await client.get("/rest/open-api/metadata", headers=workspace.headers)).json()
+    paths = document["paths"]
+
+    def check(path: str, method: str, status: int, body: object) -> None:
+        content = paths[path][method]["responses"][str(status)]["content"]
+        schema = {**content["application/json"]["schema"], **document}  # $refs resolve
+        Draft202012Validator(schema).validate(body)
+
+    base, headers = "/rest/metadata/webhooks", workspace.headers
+    created = await client.post(
+        base,
+        json={"targetUrl": "http://127.0.0.1:9/hook", "operations": ["person.created"]},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    check("/webhooks", "post", 201, created.json())
+    webhook_id = created.json()["id"]
+    listed = await client.get(base, headers=headers)
+    check("/webhooks", "get", 200, listed.json())
+    one = await client.get(f"{base}/{webhook_id}", headers=headers)
+    check("/webhooks/{id}", "get", 200, one.json())
+    updated = await client.patch(
+        f"{base}/{webhook_id}", json={"description": "CRM sync"}, headers=headers
+    )
+    check("/webhooks/{id}", "patch", 200, updated.json())
+    deleted = await client.delete(f"{base}/{webhook_id}", headers=headers)
+    check("/webhooks/{id}", "delete", 200, deleted.json())
+
+    assert document["components"]["schemas"]["Webhook"]["required"] == ["targetUrl", "operations"]
+    missing = await client.post(base, json={"targetUrl": "http://127.0.0.1:9/h"}, headers=headers)
+    assert missing.status_code == 400, missing.text
 
 
 async def test_token_query_parameter_is_accepted_as_twenty_front_end_sends_it(

@@ -51,6 +51,12 @@ async def test_sigkill_between_commit_and_delivery_loses_nothing(
 
     async with crm_server(database_url, **WEBHOOK_ENV):
         [got] = await receiver.wait_for(1, within=30)
+
+        async def delivered() -> bool:  # written once the worker has the receiver's answer
+            [row] = await outbox(db, fresh_workspace)
+            return bool(row["status"] == "delivered")
+
+        await until(delivered)
     assert got.event_id == str(event["id"])
     assert got.body["record"]["city"] == "Kill"
     assert int(got.headers["x-webhook-attempt"]) >= 2

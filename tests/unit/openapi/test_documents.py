@@ -75,3 +75,23 @@ def test_each_route_documents_exactly_the_parameters_it_reads(
 ) -> None:
     wire = {p.WIRE_NAMES[name] for name in documented if name != "idPath"}
     assert wire == enforced
+
+
+def test_every_object_event_a_receiver_can_get_is_in_the_webhooks_section() -> None:
+    """Twenty's `"{S} Created|Updated|Deleted"` entries, plus the restored and destroyed events
+    the server also sends; the body as app/webhooks/wire.py writes it."""
+    document = core_document(specimen_catalog(), "http://localhost:3000")
+    validate(document)
+    webhooks = document["webhooks"]
+    for action in ("Created", "Updated", "Deleted", "Restored", "Destroyed"):
+        assert f"Person {action}" in webhooks
+    updated = webhooks["Person Updated"]["post"]
+    body = updated["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["eventName"]["const"] == "person.updated"
+    assert body["properties"]["record"] == {"$ref": "#/components/schemas/PersonForResponse"}
+    assert "updatedFields" in body["required"]
+    created = webhooks["Person Created"]["post"]["requestBody"]["content"]["application/json"]
+    assert "updatedFields" not in created["schema"]["properties"]
+    headers = {p["name"] for p in updated["parameters"]}
+    assert {"X-Twenty-Webhook-Signature", "X-Twenty-Webhook-Timestamp"} <= headers
+    assert "X-Webhook-Event-Id" in headers
