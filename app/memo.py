@@ -15,6 +15,10 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# The largest plain key (a query string, a query's variables as JSON) whose value is kept: a
+# repeated request is small; a large one is rare enough to compute every time.
+MAX_KEPT_KEY = 4096
+
 
 class Memo:
     """A bounded memo of values computed from objects that live as long as a catalog snapshot
@@ -31,8 +35,17 @@ class Memo:
         )
 
     def get(
-        self, objects: tuple[object, ...], keys: tuple[Any, ...], compute: Callable[[], T]
+        self,
+        objects: tuple[object, ...],
+        keys: tuple[Any, ...],
+        compute: Callable[[], T],
+        *,
+        keep: bool = True,
     ) -> T:
+        """The value for (objects, keys); with `keep` false (a caller's key too large to hold:
+        a client could otherwise fill memory with distinct large keys), computed, not kept."""
+        if not keep:
+            return compute()
         key = (*map(id, objects), *keys)
         entry = self._entries.get(key)
         if entry is not None and all(r() is o for r, o in zip(entry[0], objects, strict=True)):

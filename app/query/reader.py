@@ -12,7 +12,7 @@ the answer's JSON text, which the transport passes on without decoding it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
@@ -23,7 +23,7 @@ from app import encoding
 from app.catalog.access import Access
 from app.catalog.snapshot import Catalog
 from app.db.sqltext import json_object
-from app.memo import Memo
+from app.memo import MAX_KEPT_KEY, Memo
 from app.metadata.model import ObjectMeta
 from app.query import ast, engine, layout, plan, sql
 from app.query.counts import CountCache
@@ -111,7 +111,8 @@ async def read_page(
 # treated apart: one whose statement carries a remembered count (Note [count reuse]: its
 # parameters are the count's state) is never kept, but rendered every time; and a get-one,
 # whose query string does not hold its id, is kept once per selection with a stand-in id in
-# the id's parameter slot, swapped for the requested id on each use.
+# the id's parameter slot, swapped for the requested id on each use. A query string longer than
+# app.memo.MAX_KEPT_KEY is rendered every time: distinct large requests must not fill memory.
 _KEPT = Memo(max_entries=2048)
 _STAND_IN = UUID(int=0)  # the nil UUID: never a record's id (ids are random UUIDs)
 _NOT_KEPT = object()
@@ -121,7 +122,7 @@ async def read_kept_page(
     conn: asyncpg.Connection,
     catalog: Catalog,
     obj: ObjectMeta,
-    key: Hashable,
+    key: str,
     build: Callable[[], ConnectionRead],
     *,
     access: Access,
@@ -136,7 +137,8 @@ async def read_kept_page(
         statement = renderer.root_statement(obj, build())
         return _NOT_KEPT if renderer.probe is not None else statement
 
-    kept = _KEPT.get((catalog, access, obj), ("page", key, limits), render)
+    keep = len(key) <= MAX_KEPT_KEY
+    kept = _KEPT.get((catalog, access, obj), ("page", key, limits), render, keep=keep)
     if isinstance(kept, sql.Statement):
         row = (await engine.fetch(conn, kept, obj.table_name))[0]
         text: str = row[0]
@@ -149,7 +151,7 @@ async def read_record_json(
     catalog: Catalog,
     obj: ObjectMeta,
     record_id: UUID,
-    key: Hashable,
+    key: str,
     build: Callable[[], RecordRead],
     *,
     access: Access,
@@ -164,7 +166,7 @@ async def read_record_json(
         slots = [i for i, v in enumerate(statement.params) if str(v) == str(_STAND_IN)]
         return (statement, slots[0]) if len(slots) == 1 else None
 
-    kept = _KEPT.get((catalog, access, obj), ("one", key), render)
+    kept = _KEPT.get((catalog, access, obj), ("one", key), render, keep=len(key) <= MAX_KEPT_KEY)
     if kept is None:  # the stand-in is not alone in the parameters: render with the real id
         request = ConnectionRead(
             filter=by_id(record_id), first=1, records=build(), layout=layout.RECORD

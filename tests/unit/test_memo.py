@@ -48,3 +48,17 @@ def test_the_least_recently_used_entry_goes_first() -> None:
     memo.get((snapshot,), ("c",), lambda: "c")
     assert memo.get((snapshot,), ("a",), lambda: "recomputed") == "a"
     assert memo.get((snapshot,), ("b",), lambda: "recomputed") == "recomputed"
+
+
+def test_a_value_not_to_keep_is_computed_every_time_and_stored_nowhere() -> None:
+    memo, calls = Memo(max_entries=4), []
+    snapshot = Snapshot()
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert memo.get((snapshot,), ("x" * 10_000,), compute, keep=False) == 1
+    assert memo.get((snapshot,), ("x" * 10_000,), compute, keep=False) == 2
+    assert memo.get((snapshot,), ("x" * 10_000,), compute) == 3  # kept from now on
+    assert memo.get((snapshot,), ("x" * 10_000,), compute) == 3

@@ -39,7 +39,7 @@ from app.graphql.core.cache import SchemaCache
 from app.graphql.core.documents import DocumentCache, variables_key
 from app.graphql.core.limits import MAX_VARIABLES_DEPTH, cost_limit, depth_limit, nesting
 from app.graphql.core.resolvers import CoreContext
-from app.memo import Memo
+from app.memo import MAX_KEPT_KEY, Memo
 from app.query import dberrors
 from app.query.json_sql import Limits
 from app.state import AppState
@@ -179,8 +179,9 @@ async def _answer(
         )
         return tuple(validate(schema, document, (cost,)))
 
+    given = variables_key(variables)
     problems = checked.errors or _cost_memo(request).get(
-        (schema, document), (variables_key(variables),), cost_errors
+        (schema, document), (given,), cost_errors, keep=len(given) <= MAX_KEPT_KEY
     )
     if problems:
         return _json(

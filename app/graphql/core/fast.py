@@ -41,7 +41,7 @@ from app.graphql.core.documents import variables_key
 from app.graphql.core.resolvers import CoreContext
 from app.graphql.core.roles import Kind, role_of
 from app.graphql.core.selection import TYPENAME, Groups, NotCompilable, SelectionReader
-from app.memo import Memo
+from app.memo import MAX_KEPT_KEY, Memo
 from app.query import layout, reader
 from app.query.tree import ConnectionRead
 
@@ -56,10 +56,12 @@ async def answer(
     context: CoreContext,
 ) -> bytes | None:
     """The response body of a read-only query, or None to let graphql-core execute it."""
+    given = variables_key(variables)
     compiled = _COMPILED.get(
         (document, context.catalog, context.access),
-        (operation_name, variables_key(variables), context.limits),
+        (operation_name, given, context.limits),
         lambda: _compile(schema, document, variables, operation_name, context),
+        keep=len(given) <= MAX_KEPT_KEY,
     )
     if compiled is None:
         return None
